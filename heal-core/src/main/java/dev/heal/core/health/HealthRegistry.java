@@ -1,0 +1,562 @@
+package dev.heal.core.health;
+
+import dev.heal.core.HealException;
+import dev.heal.core.health.internal.ThresholdTracker;
+import dev.heal.core.time.HealClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs registered health checks in the background and keeps their latest state and the overall
+ * status of each probe. Probe requests only read that state ({@link #status(CheckKind)} is one
+ * volatile read); they never run a check.
+ *
+ * <p>Each check runs on a bounded pool, at most one run at a time, with its own timeout measured
+ * on the injected {@link HealClock}. A run that times out is DOWN ("timed out after …") and its
+ * thread is interrupted; while it has not returned, later runs of that check are not started but
+ * reported DOWN, so a hanging check holds at most one pool thread and never delays other checks
+ * beyond that.
+ *
+ * <p>Aggregation, per probe: a critical check that is DOWN makes the probe DOWN; a critical check
+ * still UNKNOWN makes readiness and startup DOWN (not ready yet) but not liveness (Kubernetes
+ * treats liveness as passing until proven otherwise); DEGRADED anywhere, or a non-critical check
+ * that is DOWN, makes the probe DEGRADED, which still answers 200. Startup latches UP once reached.
+ * A {@link HealthOverride} holds a probe DOWN on purpose.
+ *
+ * <p>Thread-safe. Create with {@link #builder()}, {@link #start()} it, {@link #close()} it.
+ */
+public final class HealthRegistry implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(HealthRegistry.class);
+
+  private final HealClock clock;
+  private final ExecutorService executor;
+  private final boolean ownsExecutor;
+  private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+  private final List<Entry> order = new CopyOnWriteArrayList<>();
+  private final List<HealthListener> listeners = new CopyOnWriteArrayList<>();
+  private final List<Override> overrides = new CopyOnWriteArrayList<>();
+  private final AtomicLong listenerFailures = new AtomicLong();
+  private final Object aggregateLock = new Object();
+  private volatile HealthStatus liveness = HealthStatus.UP;
+  private volatile HealthStatus readiness = HealthStatus.UP;
+  private volatile HealthStatus startup = HealthStatus.UP;
+  private boolean startupReached;
+  private volatile boolean started;
+  private volatile boolean closed;
+
+  private HealthRegistry(Builder b) {
+    this.clock = b.clock;
+    if (b.executor != null) {
+      this.executor = b.executor;
+      this.ownsExecutor = false;
+    } else {
+      AtomicInteger n = new AtomicInteger();
+      this.executor =
+          Executors.newFixedThreadPool(
+              b.poolSize,
+              r -> {
+                Thread t = new Thread(r, "heal-health-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+              });
+      this.ownsExecutor = true;
+    }
+    listeners.addAll(b.listeners);
+    recompute();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Registers a check. If the registry is started, its first run is scheduled after the check's
+   * initial delay.
+   *
+   * @return a handle; closing it unregisters the check
+   * @throws HealException if a check with that name is already registered
+   */
+  public AutoCloseable register(HealthCheckConfig config, HealthCheck check) {
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(check, "check");
+    if (closed) {
+      throw new HealException("health registry is closed; cannot register '" + config.name() + "'");
+    }
+    Entry e = new Entry(config, check);
+    if (entries.putIfAbsent(config.name(), e) != null) {
+      throw new HealException(
+          "a health check named '" + config.name() + "' is already registered; names must be unique");
+    }
+    order.add(e);
+    recompute();
+    if (started) {
+      e.scheduleNext(config.initialDelay());
+    }
+    return () -> unregister(config.name());
+  }
+
+  /** Convenience: registers a readiness check with default settings. */
+  public AutoCloseable register(String name, HealthCheck check) {
+    return register(HealthCheckConfig.builder(name).build(), check);
+  }
+
+  private void unregister(String name) {
+    Entry e = entries.remove(name);
+    if (e != null) {
+      order.remove(e);
+      e.cancel();
+      recompute();
+    }
+  }
+
+  /** Starts running the registered checks. Idempotent. */
+  public HealthRegistry start() {
+    if (closed) {
+      throw new HealException("health registry is closed; it cannot be started again");
+    }
+    synchronized (this) {
+      if (started) {
+        return this;
+      }
+      started = true;
+    }
+    for (Entry e : order) {
+      e.scheduleNext(e.config.initialDelay());
+    }
+    return this;
+  }
+
+  /** Asks for a run of {@code name} as soon as possible (unless one is running). */
+  public void requestRun(String name) {
+    Entry e = entries.get(name);
+    if (e == null) {
+      throw new HealException("no health check named '" + name + "' is registered");
+    }
+    if (started && !closed) {
+      e.scheduleNext(Duration.ZERO);
+    }
+  }
+
+  public void addListener(HealthListener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  public void removeListener(HealthListener listener) {
+    listeners.remove(listener);
+  }
+
+  /** The overall status of one probe: a single volatile read. */
+  public HealthStatus status(CheckKind kind) {
+    return switch (kind) {
+      case LIVENESS -> liveness;
+      case READINESS -> readiness;
+      case STARTUP -> startup;
+    };
+  }
+
+  /** The state of one check, if registered. */
+  public Optional<CheckState> state(String name) {
+    Entry e = entries.get(name);
+    return e == null ? Optional.empty() : Optional.of(e.state);
+  }
+
+  /** Names of the registered checks, in registration order. */
+  public List<String> checkNames() {
+    List<String> names = new ArrayList<>();
+    for (Entry e : order) {
+      names.add(e.config.name());
+    }
+    return names;
+  }
+
+  public HealthSnapshot snapshot() {
+    Map<CheckKind, HealthStatus> probes = new EnumMap<>(CheckKind.class);
+    for (CheckKind k : CheckKind.values()) {
+      probes.put(k, status(k));
+    }
+    List<CheckState> states = new ArrayList<>();
+    for (Entry e : order) {
+      states.add(e.state);
+    }
+    Map<CheckKind, List<String>> reasons = new EnumMap<>(CheckKind.class);
+    for (Override o : overrides) {
+      reasons.computeIfAbsent(o.kind, k -> new ArrayList<>()).add(o.reason);
+    }
+    return new HealthSnapshot(probes, states, reasons);
+  }
+
+  /**
+   * Holds probe {@code kind} DOWN until the returned handle is closed, whatever the checks say.
+   * Used by the healer to drain traffic (readiness) or to ask for a container restart (liveness).
+   */
+  public HealthOverride forceDown(CheckKind kind, String reason) {
+    Override o = new Override(Objects.requireNonNull(kind, "kind"), Objects.requireNonNull(reason, "reason"));
+    overrides.add(o);
+    log.warn("heal: {} held DOWN on purpose: {}", kind.path(), reason);
+    recompute();
+    return o;
+  }
+
+  /** Listener callbacks that threw, so far. */
+  public long listenerFailures() {
+    return listenerFailures.get();
+  }
+
+  public HealClock clock() {
+    return clock;
+  }
+
+  /** Stops scheduling runs and, if the registry created its pool, shuts it down. Idempotent. */
+  @java.lang.Override
+  public void close() {
+    closed = true;
+    for (Entry e : order) {
+      e.cancel();
+    }
+    if (ownsExecutor) {
+      executor.shutdownNow();
+    }
+  }
+
+  private void recompute() {
+    synchronized (aggregateLock) {
+      HealthStatus live = aggregate(CheckKind.LIVENESS);
+      HealthStatus ready = aggregate(CheckKind.READINESS);
+      HealthStatus start = aggregate(CheckKind.STARTUP);
+      if (startupReached && !forced(CheckKind.STARTUP)) {
+        start = HealthStatus.UP;
+      } else if (start.isPassing() && started) {
+        startupReached = true;
+      }
+      HealthStatus oldLive = liveness;
+      HealthStatus oldReady = readiness;
+      HealthStatus oldStart = startup;
+      liveness = live;
+      readiness = ready;
+      startup = start;
+      probeChanged(CheckKind.LIVENESS, oldLive, live);
+      probeChanged(CheckKind.READINESS, oldReady, ready);
+      probeChanged(CheckKind.STARTUP, oldStart, start);
+    }
+  }
+
+  private boolean forced(CheckKind kind) {
+    for (Override o : overrides) {
+      if (o.kind == kind) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private HealthStatus aggregate(CheckKind kind) {
+    if (forced(kind)) {
+      return HealthStatus.DOWN;
+    }
+    HealthStatus result = HealthStatus.UP;
+    for (Entry e : order) {
+      if (!e.config.kinds().contains(kind)) {
+        continue;
+      }
+      HealthStatus s = e.state.status();
+      if (e.config.critical()) {
+        if (s == HealthStatus.DOWN) {
+          return HealthStatus.DOWN;
+        }
+        if (s == HealthStatus.UNKNOWN && kind != CheckKind.LIVENESS) {
+          return HealthStatus.DOWN;
+        }
+        if (s == HealthStatus.DEGRADED) {
+          result = HealthStatus.DEGRADED;
+        }
+      } else if (s == HealthStatus.DOWN || s == HealthStatus.DEGRADED) {
+        result = HealthStatus.DEGRADED;
+      }
+    }
+    return result;
+  }
+
+  private void probeChanged(CheckKind kind, HealthStatus from, HealthStatus to) {
+    if (from != to) {
+      notifyListeners(l -> l.onProbeChange(kind, from, to));
+    }
+  }
+
+  private void notifyListeners(Consumer<HealthListener> call) {
+    for (HealthListener l : listeners) {
+      try {
+        call.accept(l);
+      } catch (RuntimeException ex) {
+        if (listenerFailures.getAndIncrement() == 0) {
+          log.warn("heal: a health listener threw; it is isolated and later failures are only counted", ex);
+        }
+      }
+    }
+  }
+
+  private final class Override implements HealthOverride {
+    final CheckKind kind;
+    final String reason;
+    final AtomicBoolean released = new AtomicBoolean();
+
+    Override(CheckKind kind, String reason) {
+      this.kind = kind;
+      this.reason = reason;
+    }
+
+    @java.lang.Override
+    public CheckKind kind() {
+      return kind;
+    }
+
+    @java.lang.Override
+    public String reason() {
+      return reason;
+    }
+
+    @java.lang.Override
+    public void close() {
+      if (released.compareAndSet(false, true)) {
+        overrides.remove(this);
+        log.info("heal: {} no longer held DOWN ({})", kind.path(), reason);
+        recompute();
+      }
+    }
+  }
+
+  /** One registered check and its run state. */
+  private final class Entry {
+    final HealthCheckConfig config;
+    final HealthCheck check;
+    final ThresholdTracker tracker;
+    volatile CheckState state;
+    // Guarded by this.
+    HealClock.Cancellable next;
+    boolean busy;
+    long busySinceNanos;
+    boolean cancelled;
+    long runs;
+
+    Entry(HealthCheckConfig config, HealthCheck check) {
+      this.config = config;
+      this.check = check;
+      this.tracker = new ThresholdTracker(config.failureThreshold(), config.successThreshold());
+      this.state =
+          new CheckState(
+              config.name(), config, HealthStatus.UNKNOWN, Optional.empty(), Optional.empty(),
+              Optional.empty(), clock.now(), 0, 0, 0);
+    }
+
+    synchronized void scheduleNext(Duration delay) {
+      if (cancelled || closed) {
+        return;
+      }
+      if (next != null) {
+        next.cancel();
+      }
+      next = clock.schedule(delay, this::run);
+    }
+
+    synchronized void cancel() {
+      cancelled = true;
+      if (next != null) {
+        next.cancel();
+        next = null;
+      }
+    }
+
+    /** Runs on the clock's thread: starts the check on the pool, or reports it still hanging. */
+    void run() {
+      long start = clock.nanoTime();
+      synchronized (this) {
+        next = null;
+        if (cancelled || closed) {
+          return;
+        }
+        if (busy) {
+          Duration stuck = Duration.ofNanos(start - busySinceNanos);
+          complete(
+              new AtomicBoolean(),
+              HealthResult.down(
+                  "previous run has not returned after " + human(stuck) + " (timed out after "
+                      + human(config.timeout()) + ")"),
+              Duration.ZERO);
+          return;
+        }
+        busy = true;
+        busySinceNanos = start;
+      }
+      AtomicBoolean done = new AtomicBoolean();
+      Future<?>[] future = new Future<?>[1];
+      HealClock.Cancellable timer =
+          clock.schedule(
+              config.timeout(),
+              () -> {
+                if (complete(done, HealthResult.down("timed out after " + human(config.timeout())),
+                    config.timeout())) {
+                  Future<?> f = future[0];
+                  if (f != null) {
+                    f.cancel(true);
+                  }
+                }
+              });
+      Runnable body =
+          () -> {
+            HealthResult result;
+            try {
+              result = check.check();
+              if (result == null) {
+                result = HealthResult.down("check returned null instead of a HealthResult");
+              }
+            } catch (InterruptedException ie) {
+              Thread.currentThread().interrupt();
+              result = HealthResult.down(ie);
+            } catch (Exception | LinkageError | AssertionError ex) {
+              result = HealthResult.down(ex);
+            } finally {
+              synchronized (this) {
+                busy = false;
+              }
+            }
+            if (complete(done, result, clock.since(start))) {
+              timer.cancel();
+            }
+          };
+      try {
+        future[0] = executor.submit(body);
+      } catch (RejectedExecutionException rex) {
+        synchronized (this) {
+          busy = false;
+        }
+        timer.cancel();
+        if (!closed) {
+          complete(done, HealthResult.down("health check pool rejected the run: " + rex.getMessage()),
+              Duration.ZERO);
+        }
+      }
+    }
+
+    /** Records a run's result once; returns false if the run was already completed. */
+    boolean complete(AtomicBoolean done, HealthResult result, Duration took) {
+      if (!done.compareAndSet(false, true)) {
+        return false;
+      }
+      HealthTransition transition = null;
+      CheckState s;
+      synchronized (this) {
+        if (cancelled) {
+          return true;
+        }
+        HealthStatus before = tracker.status();
+        HealthStatus after = tracker.record(result.status());
+        runs++;
+        Instant now = clock.now();
+        s =
+            new CheckState(
+                config.name(), config, after, Optional.of(result), Optional.of(took),
+                Optional.of(now), before != after ? now : state.lastChangeAt(),
+                tracker.consecutiveFailures(), tracker.consecutiveSuccesses(), runs);
+        state = s;
+        if (before != after) {
+          transition = new HealthTransition(config.name(), before, after, s, now, clock.nanoTime());
+          logTransition(transition);
+        }
+        CheckState fs = s;
+        notifyListeners(l -> l.onResult(fs));
+        if (transition != null) {
+          HealthTransition ft = transition;
+          notifyListeners(l -> l.onTransition(ft));
+        }
+      }
+      if (transition != null) {
+        recompute();
+      }
+      scheduleNext(config.interval());
+      return true;
+    }
+
+    private void logTransition(HealthTransition t) {
+      String error = t.state().lastError().orElse("");
+      if (t.to() == HealthStatus.DOWN) {
+        log.warn("heal: check '{}' is DOWN (was {}): {}", t.check(), t.from(), error);
+      } else {
+        log.info("heal: check '{}' is {} (was {})", t.check(), t.to(), t.from());
+      }
+    }
+  }
+
+  static String human(Duration d) {
+    if (d.toMillis() < 1000) {
+      return d.toMillis() + " ms";
+    }
+    long ms = d.toMillis();
+    return (ms % 1000 == 0) ? (ms / 1000) + " s" : String.format("%.3f s", ms / 1000.0);
+  }
+
+  /** Builds a {@link HealthRegistry}. Not thread-safe. */
+  public static final class Builder {
+    private HealClock clock = HealClock.system();
+    private ExecutorService executor;
+    private int poolSize = 4;
+    private final List<HealthListener> listeners = new ArrayList<>();
+
+    private Builder() {}
+
+    /** The clock for intervals and timeouts. Default {@link HealClock#system()}. */
+    public Builder clock(HealClock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * The pool checks run on. Default: a fixed pool of {@link #poolSize(int)} daemon threads owned
+     * (and shut down) by the registry. A supplied executor is not shut down by the registry.
+     */
+    public Builder executor(ExecutorService executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /** Threads in the default pool. Default 4. */
+    public Builder poolSize(int poolSize) {
+      if (poolSize < 1) {
+        throw new IllegalArgumentException("poolSize must be at least 1: " + poolSize);
+      }
+      this.poolSize = poolSize;
+      return this;
+    }
+
+    public Builder listener(HealthListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    public HealthRegistry build() {
+      return new HealthRegistry(this);
+    }
+  }
+
+  /** Waits up to {@code timeout} for the registry's own pool to finish after {@link #close()}. */
+  public boolean awaitTermination(Duration timeout) throws InterruptedException {
+    return !ownsExecutor || executor.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
+  }
+}

@@ -1,0 +1,48 @@
+package dev.heal.core.health;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything the {@link HealthRegistry} knows at one moment: the overall status of each probe, the
+ * state of every check, and the overrides in force. Immutable and thread-safe.
+ *
+ * @param probes overall status of liveness, readiness and startup
+ * @param checks state of each check, in registration order
+ * @param overrides reasons probes are held down on purpose, per probe
+ */
+public record HealthSnapshot(
+    Map<CheckKind, HealthStatus> probes,
+    List<CheckState> checks,
+    Map<CheckKind, List<String>> overrides) {
+
+  public HealthSnapshot {
+    probes = Map.copyOf(probes);
+    checks = List.copyOf(checks);
+    overrides = Map.copyOf(overrides);
+  }
+
+  public HealthStatus status(CheckKind kind) {
+    return probes.get(kind);
+  }
+
+  /** The state of the check called {@code name}, if registered. */
+  public Optional<CheckState> check(String name) {
+    return checks.stream().filter(c -> c.name().equals(name)).findFirst();
+  }
+
+  /** The worst status over all probes, for a one-word summary. */
+  public HealthStatus overall() {
+    HealthStatus worst = HealthStatus.UP;
+    for (HealthStatus s : probes.values()) {
+      if (s == HealthStatus.DOWN || s == HealthStatus.UNKNOWN) {
+        return HealthStatus.DOWN;
+      }
+      if (s == HealthStatus.DEGRADED) {
+        worst = HealthStatus.DEGRADED;
+      }
+    }
+    return worst;
+  }
+}

@@ -1,0 +1,40 @@
+package dev.heal.core.http;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * A response from one of heal's endpoints. Immutable; the body array must not be modified after
+ * construction (heal reuses constant bodies on the probe path).
+ *
+ * @param status HTTP status code
+ * @param contentType the Content-Type header
+ * @param body the body bytes
+ * @param headers extra headers
+ */
+public record HttpResponse(int status, String contentType, byte[] body, Map<String, String> headers) {
+  public static final String JSON = "application/json; charset=utf-8";
+
+  public HttpResponse {
+    headers = Map.copyOf(headers);
+  }
+
+  public static HttpResponse json(int status, byte[] body) {
+    return new HttpResponse(status, JSON, body, Map.of());
+  }
+
+  public static HttpResponse json(int status, String body) {
+    return json(status, body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** A JSON error: {@code {"status":<code>,"error":"<message>"}}. */
+  public static HttpResponse error(int status, String message) {
+    return json(status, "{\"status\":" + status + ",\"error\":" + JsonText.quote(message) + "}");
+  }
+
+  public HttpResponse withHeader(String name, String value) {
+    Map<String, String> h = new java.util.LinkedHashMap<>(headers);
+    h.put(name, value);
+    return new HttpResponse(status, contentType, body, h);
+  }
+}
