@@ -6,12 +6,12 @@ import dev.heal.core.health.HealthRegistry;
 import dev.heal.core.health.HealthResult;
 import dev.heal.core.http.HttpResponse;
 import dev.heal.core.http.ProbeHandler;
+import dev.heal.core.time.InlineExecutorService;
 import dev.heal.core.time.ManualClock;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -47,7 +47,7 @@ public class ProbeBenchmark {
   @Setup(Level.Trial)
   public void setUp() {
     clock = new ManualClock();
-    registry = HealthRegistry.builder().clock(clock).executor(new DirectExecutorService()).build();
+    registry = HealthRegistry.builder().clock(clock).executor(new InlineExecutorService()).build();
     for (int i = 0; i < 100; i++) {
       int n = i;
       registry.register(
@@ -87,41 +87,5 @@ public class ProbeBenchmark {
     flip = !flip;
     clock.advance(Duration.ofSeconds(1));
     return registry.status(CheckKind.READINESS);
-  }
-
-  /** Runs tasks in the calling thread: the benchmark measures heal's work, not a pool's. */
-  static final class DirectExecutorService extends java.util.concurrent.AbstractExecutorService {
-    private volatile boolean shutdown;
-
-    @Override
-    public void execute(Runnable command) {
-      command.run();
-    }
-
-    @Override
-    public void shutdown() {
-      shutdown = true;
-    }
-
-    @Override
-    public List<Runnable> shutdownNow() {
-      shutdown = true;
-      return List.of();
-    }
-
-    @Override
-    public boolean isShutdown() {
-      return shutdown;
-    }
-
-    @Override
-    public boolean isTerminated() {
-      return shutdown;
-    }
-
-    @Override
-    public boolean awaitTermination(long timeout, TimeUnit unit) {
-      return true;
-    }
   }
 }
