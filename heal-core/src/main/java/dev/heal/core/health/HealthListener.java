@@ -1,7 +1,7 @@
 package dev.heal.core.health;
 
 /**
- * Receives what the {@link HealthRegistry} observes. Called on heal's threads, in order per check;
+ * Receives what the {@link HealthRegistry} observes. Called on heal's threads, outside heal's locks;
  * implementations must be quick and must not block. A listener that throws is logged once,
  * counted, and does not affect other listeners or the checks.
  */

@@ -387,23 +387,27 @@ public final class HealthRegistry implements AutoCloseable {
     /** Runs on the clock's thread: starts the check on the pool, or reports it still hanging. */
     void run() {
       long start = clock.nanoTime();
+      Duration stuck = null;
       synchronized (this) {
         next = null;
         if (cancelled || closed) {
           return;
         }
         if (busy) {
-          Duration stuck = Duration.ofNanos(start - busySinceNanos);
-          complete(
-              new AtomicBoolean(),
-              HealthResult.down(
-                  "previous run has not returned after " + human(stuck) + " (timed out after "
-                      + human(config.timeout()) + ")"),
-              Duration.ZERO);
-          return;
+          stuck = Duration.ofNanos(start - busySinceNanos);
+        } else {
+          busy = true;
+          busySinceNanos = start;
         }
-        busy = true;
-        busySinceNanos = start;
+      }
+      if (stuck != null) {
+        complete(
+            new AtomicBoolean(),
+            HealthResult.down(
+                "previous run has not returned after " + human(stuck) + " (timed out after "
+                    + human(config.timeout()) + ")"),
+            Duration.ZERO);
+        return;
       }
       AtomicBoolean done = new AtomicBoolean();
       Future<?>[] future = new Future<?>[1];
@@ -480,17 +484,21 @@ public final class HealthRegistry implements AutoCloseable {
           transition = new HealthTransition(config.name(), before, after, s, now, clock.nanoTime());
           logTransition(transition);
         }
-        CheckState fs = s;
-        notifyListeners(l -> l.onResult(fs));
-        if (transition != null) {
-          HealthTransition ft = transition;
-          notifyListeners(l -> l.onTransition(ft));
-        }
       }
+      // Listeners run outside the entry lock: they may call back into heal (the healer asks for
+      // a re-check while holding its own lock), and lock order must not depend on them.
       if (transition != null) {
         recompute();
       }
+      // Schedule the next run before listeners hear of this one, so that a listener's
+      // requestRun() (the healer re-checking after an action) is not overridden.
       scheduleNext(config.interval());
+      CheckState fs = s;
+      notifyListeners(l -> l.onResult(fs));
+      if (transition != null) {
+        HealthTransition ft = transition;
+        notifyListeners(l -> l.onTransition(ft));
+      }
       return true;
     }
 

@@ -1,0 +1,43 @@
+package dev.heal.core.healer;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Every decision the healer makes, as a value. Metrics, spans, the journal file, Kubernetes Events
+ * and notifications are all {@link HealerListener}s of these. Immutable and thread-safe.
+ *
+ * @param type what happened
+ * @param episode the episode after the event, if the event belongs to one
+ * @param signal the signal involved, if any
+ * @param message a human-readable sentence
+ * @param at wall time
+ * @param nanoTime monotonic time, from the healer's clock
+ */
+public record HealEvent(
+    Type type, Optional<Episode> episode, Optional<Signal> signal, String message, Instant at, long nanoTime) {
+
+  /** The kinds of decision. */
+  public enum Type {
+    /** A trigger fired and an episode opened. */
+    EPISODE_OPENED,
+    /** Another signal fired for a target with an open episode; it joined. */
+    SIGNAL_JOINED,
+    /** A step attempt started (or, in dry-run, would start). */
+    STEP_STARTED,
+    /** A step attempt ended with a result. */
+    STEP_FINISHED,
+    /** The step's verification deadline passed without recovery. */
+    VERIFICATION_FAILED,
+    /** The healer moved on to the plan's next step. */
+    ESCALATED,
+    /** The episode ended; see its outcome. */
+    EPISODE_CLOSED,
+    /** The global action budget is spent; no action was taken. */
+    BUDGET_EXHAUSTED,
+    /** A trigger fired but a guardrail held it back (cooldown). */
+    SUPPRESSED,
+    /** A signal matched no plan, or was a replay; nothing was done. */
+    IGNORED
+  }
+}
