@@ -493,6 +493,9 @@ public final class Healer implements SignalSink, AutoCloseable {
     episode.ifPresent(journal::update);
     HealEvent event = new HealEvent(type, episode, Optional.ofNullable(signal), message, clock.now(),
         clock.nanoTime());
+    if (type == HealEvent.Type.IGNORED || type == HealEvent.Type.SUPPRESSED) {
+      journal.note(event);
+    }
     switch (type) {
       case EPISODE_CLOSED -> {
         if (run != null && run.outcome == Outcome.RECOVERED) {

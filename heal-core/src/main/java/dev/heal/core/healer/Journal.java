@@ -16,6 +16,7 @@ import java.util.Optional;
 public final class Journal {
   private final int capacity;
   private final LinkedHashMap<String, Episode> episodes = new LinkedHashMap<>();
+  private final java.util.ArrayDeque<HealEvent> notes = new java.util.ArrayDeque<>();
 
   Journal(int capacity) {
     if (capacity < 1) {
@@ -34,6 +35,21 @@ public final class Journal {
         }
       }
     }
+  }
+
+  synchronized void note(HealEvent e) {
+    notes.addFirst(e);
+    while (notes.size() > 100) {
+      notes.removeLast();
+    }
+  }
+
+  /**
+   * The last 100 signals the healer ignored (no plan matched, replayed alert) or held back
+   * (cooldown), newest first.
+   */
+  public synchronized List<HealEvent> notes() {
+    return List.copyOf(notes);
   }
 
   /** Up to {@code limit} episodes, newest first. */

@@ -1,0 +1,88 @@
+package dev.heal.core.healer;
+
+import dev.heal.core.degradation.Features;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.Optional;
+
+/**
+ * Binds a {@link Healer} (and optionally {@link Features}) to Micrometer. Meter names live here.
+ *
+ * <table>
+ *   <caption>Meters</caption>
+ *   <tr><th>name</th><th>type</th><th>tags</th></tr>
+ *   <tr><td>{@code heal.recovery.episodes}</td><td>counter</td><td>plan, outcome</td></tr>
+ *   <tr><td>{@code heal.recovery.actions}</td><td>counter</td><td>action, outcome (SUCCEEDED, FAILED,
+ *       NOT_NOW, UNAVAILABLE, DRY_RUN)</td></tr>
+ *   <tr><td>{@code heal.recovery.time.to.recover}</td><td>timer</td><td>plan</td></tr>
+ *   <tr><td>{@code heal.recovery.time.to.detect}</td><td>timer</td><td>plan</td></tr>
+ *   <tr><td>{@code heal.recovery.budget.remaining}</td><td>gauge</td><td></td></tr>
+ *   <tr><td>{@code heal.recovery.episodes.open}</td><td>gauge</td><td></td></tr>
+ *   <tr><td>{@code heal.recovery.budget.exhausted}</td><td>counter</td><td></td></tr>
+ *   <tr><td>{@code heal.degradation.level}</td><td>gauge</td><td>0 NORMAL, 1 REDUCED, 2 ESSENTIAL_ONLY</td></tr>
+ * </table>
+ *
+ * <p>Thread-safe.
+ */
+public final class HealerMetrics implements MeterBinder {
+  private final Healer healer;
+  private final Optional<Features> features;
+
+  public HealerMetrics(Healer healer) {
+    this(healer, null);
+  }
+
+  public HealerMetrics(Healer healer, Features features) {
+    this.healer = healer;
+    this.features = Optional.ofNullable(features);
+  }
+
+  @Override
+  public void bindTo(MeterRegistry meters) {
+    Gauge.builder("heal.recovery.budget.remaining", healer, Healer::budgetRemaining)
+        .description("Recovery actions the budget allows right now").register(meters);
+    Gauge.builder("heal.recovery.episodes.open", healer, h -> h.journal().open().size())
+        .description("Healing episodes in progress").register(meters);
+    features.ifPresent(f -> Gauge.builder("heal.degradation.level", f, x -> x.level().severity())
+        .description("Degradation level: 0 NORMAL, 1 REDUCED, 2 ESSENTIAL_ONLY").register(meters));
+    Counter exhausted = Counter.builder("heal.recovery.budget.exhausted")
+        .description("Actions refused because the budget was spent").register(meters);
+    healer.addListener(event -> {
+      switch (event.type()) {
+        case STEP_FINISHED -> event.episode().ifPresent(e -> {
+          StepRecord last = lastFinished(e);
+          if (last != null) {
+            Counter.builder("heal.recovery.actions")
+                .tags("action", last.action(), "outcome", last.status().map(Enum::name).orElse("UNKNOWN"))
+                .description("Recovery action attempts").register(meters).increment();
+          }
+        });
+        case EPISODE_CLOSED -> event.episode().ifPresent(e -> {
+          String outcome = e.outcome().map(Enum::name).orElse("UNKNOWN");
+          Counter.builder("heal.recovery.episodes").tags("plan", e.plan(), "outcome", outcome)
+              .description("Healing episodes by outcome").register(meters).increment();
+          Timer.builder("heal.recovery.time.to.detect").tag("plan", e.plan())
+              .description("From the first failing signal to the episode opening")
+              .register(meters).record(e.timeToDetect());
+          e.timeToRecover().ifPresent(d -> Timer.builder("heal.recovery.time.to.recover").tag("plan", e.plan())
+              .description("From the first failing signal to verified recovery")
+              .register(meters).record(d));
+        });
+        case BUDGET_EXHAUSTED -> exhausted.increment();
+        default -> { }
+      }
+    });
+  }
+
+  private static StepRecord lastFinished(Episode e) {
+    for (int i = e.steps().size() - 1; i >= 0; i--) {
+      if (e.steps().get(i).status().isPresent()) {
+        return e.steps().get(i);
+      }
+    }
+    return null;
+  }
+}
