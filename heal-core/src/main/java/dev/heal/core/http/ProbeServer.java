@@ -71,9 +71,10 @@ public final class ProbeServer implements AutoCloseable {
 
   /** {@code http://host:port}. */
   public String baseUrl() {
-    String host = server.getAddress().getHostString();
-    if ("0.0.0.0".equals(host) || "::".equals(host)) {
-      host = "localhost";
+    InetSocketAddress address = server.getAddress();
+    String host = address.getAddress().isAnyLocalAddress() ? "localhost" : address.getHostString();
+    if (host.contains(":")) {
+      host = "[" + host + "]";
     }
     return "http://" + host + ":" + port();
   }
