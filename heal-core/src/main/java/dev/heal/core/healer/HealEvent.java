@@ -38,6 +38,8 @@ public record HealEvent(
     /** A trigger fired but a guardrail held it back (cooldown). */
     SUPPRESSED,
     /** A signal matched no plan, or was a replay; nothing was done. */
-    IGNORED
+    IGNORED,
+    /** The service's degradation level changed (see {@code Healer.Builder.features}). */
+    DEGRADATION_CHANGED
   }
 }

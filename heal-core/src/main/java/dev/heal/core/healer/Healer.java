@@ -110,6 +110,15 @@ public final class Healer implements SignalSink, AutoCloseable {
         accept(healthSignal(state));
       }
     }));
+    if (b.features != null) {
+      b.features.addLevelListener((from, to) -> {
+        synchronized (lock) {
+          if (!closed) {
+            emit(HealEvent.Type.DEGRADATION_CHANGED, null, null, "degradation level " + from + " -> " + to);
+          }
+        }
+      });
+    }
     if (dryRun) {
       log.warn("heal: healer in DRY-RUN mode: decisions are journaled and notified, no action is executed");
     }
@@ -631,6 +640,7 @@ public final class Healer implements SignalSink, AutoCloseable {
     private int poolSize = 4;
     private final List<RecoveryPlan> plans = new ArrayList<>();
     private HealthRegistry health;
+    private dev.heal.core.degradation.Features features;
     private boolean dryRun;
     private int budgetActions = 10;
     private Duration budgetWindow = Duration.ofMinutes(10);
@@ -671,6 +681,12 @@ public final class Healer implements SignalSink, AutoCloseable {
     /** Feeds every result of {@code registry}'s checks to the healer, and re-checks after actions. */
     public Builder health(HealthRegistry registry) {
       this.health = Objects.requireNonNull(registry, "registry");
+      return this;
+    }
+
+    /** Reports changes of {@code features}' degradation level as DEGRADATION_CHANGED events. */
+    public Builder features(dev.heal.core.degradation.Features features) {
+      this.features = Objects.requireNonNull(features, "features");
       return this;
     }
 

@@ -62,6 +62,28 @@ class HealerObservabilityTest {
   }
 
   @Test
+  void degradationLevelChangesAreEventsAndShowInHealth() throws Exception {
+    RecordingListener events = new RecordingListener();
+    features.define("recommendations", DegradationLevel.REDUCED);
+    Healer h = Healer.builder().clock(clock).executor(new InlineExecutorService()).features(features).listener(events)
+        .plan(RecoveryPlan.when(Trigger.signal("overload")).then(Actions.degrade(features, DegradationLevel.REDUCED))
+            .verifyWithin(Duration.ofMinutes(1)).build())
+        .build();
+    dev.heal.core.health.HealthRegistry registry = dev.heal.core.health.HealthRegistry.builder().clock(clock).build();
+    dev.heal.core.http.ProbeHandler handler = dev.heal.core.http.ProbeHandler.builder(registry).showDetails(true)
+        .healthSection("degradation", features::describe).build();
+    h.raise("overload", "p95 over 300 ms");
+    JsonNode health = new ObjectMapper().readTree(handler.dispatch("GET", "/health", "", Map.of(),
+        java.io.InputStream.nullInputStream(), -1).body());
+    assertThat(health.get("degradation").get("level").asText()).isEqualTo("REDUCED");
+    assertThat(health.get("degradation").get("features").get("recommendations").asBoolean()).isFalse();
+    h.resolve("overload", "fine");
+    assertThat(events.events()).filteredOn(e -> e.type() == HealEvent.Type.DEGRADATION_CHANGED)
+        .extracting(HealEvent::message).containsExactly("degradation level NORMAL -> REDUCED", "degradation level REDUCED -> NORMAL");
+    registry.close();
+  }
+
+  @Test
   void tracesOneSpanPerEpisodeAndOnePerStepInVirtualTime() {
     InMemorySpanExporter exporter = InMemorySpanExporter.create();
     SdkTracerProvider provider = SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(exporter)).build();
