@@ -53,7 +53,7 @@ public final class HealthRegistry implements AutoCloseable {
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
   private final List<Entry> order = new CopyOnWriteArrayList<>();
   private final List<HealthListener> listeners = new CopyOnWriteArrayList<>();
-  private final List<Override> overrides = new CopyOnWriteArrayList<>();
+  private final List<ForcedDown> overrides = new CopyOnWriteArrayList<>();
   private final AtomicLong listenerFailures = new AtomicLong();
   private final Object aggregateLock = new Object();
   private volatile HealthStatus liveness = HealthStatus.UP;
@@ -198,7 +198,7 @@ public final class HealthRegistry implements AutoCloseable {
       states.add(e.state);
     }
     Map<CheckKind, List<String>> reasons = new EnumMap<>(CheckKind.class);
-    for (Override o : overrides) {
+    for (ForcedDown o : overrides) {
       reasons.computeIfAbsent(o.kind, k -> new ArrayList<>()).add(o.reason);
     }
     return new HealthSnapshot(probes, states, reasons);
@@ -209,7 +209,7 @@ public final class HealthRegistry implements AutoCloseable {
    * Used by the healer to drain traffic (readiness) or to ask for a container restart (liveness).
    */
   public HealthOverride forceDown(CheckKind kind, String reason) {
-    Override o = new Override(Objects.requireNonNull(kind, "kind"), Objects.requireNonNull(reason, "reason"));
+    ForcedDown o = new ForcedDown(Objects.requireNonNull(kind, "kind"), Objects.requireNonNull(reason, "reason"));
     overrides.add(o);
     log.warn("heal: {} held DOWN on purpose: {}", kind.path(), reason);
     recompute();
@@ -226,7 +226,7 @@ public final class HealthRegistry implements AutoCloseable {
   }
 
   /** Stops scheduling runs and, if the registry created its pool, shuts it down. Idempotent. */
-  @java.lang.Override
+  @Override
   public void close() {
     closed = true;
     for (Entry e : order) {
@@ -260,7 +260,7 @@ public final class HealthRegistry implements AutoCloseable {
   }
 
   private boolean forced(CheckKind kind) {
-    for (Override o : overrides) {
+    for (ForcedDown o : overrides) {
       if (o.kind == kind) {
         return true;
       }
@@ -313,27 +313,27 @@ public final class HealthRegistry implements AutoCloseable {
     }
   }
 
-  private final class Override implements HealthOverride {
+  private final class ForcedDown implements HealthOverride {
     final CheckKind kind;
     final String reason;
     final AtomicBoolean released = new AtomicBoolean();
 
-    Override(CheckKind kind, String reason) {
+    ForcedDown(CheckKind kind, String reason) {
       this.kind = kind;
       this.reason = reason;
     }
 
-    @java.lang.Override
+    @Override
     public CheckKind kind() {
       return kind;
     }
 
-    @java.lang.Override
+    @Override
     public String reason() {
       return reason;
     }
 
-    @java.lang.Override
+    @Override
     public void close() {
       if (released.compareAndSet(false, true)) {
         overrides.remove(this);
