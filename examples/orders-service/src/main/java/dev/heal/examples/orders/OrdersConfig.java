@@ -1,0 +1,109 @@
+package dev.heal.examples.orders;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * orders-service settings, from environment variables (see {@link #fromEnv(Map)}). Immutable.
+ *
+ * @param host interface to bind
+ * @param port API port (0 = any)
+ * @param managementPort heal's probe/metrics/journal port (0 = any)
+ * @param dbUrl JDBC URL; default an in-memory H2 database
+ * @param dbUser database user
+ * @param dbPassword database password
+ * @param paymentsUrl payments-service base URL
+ * @param paymentsTimeout request timeout for one payment call
+ * @param alertToken bearer token for the Alertmanager receiver; empty = receiver off
+ * @param slackWebhook Slack incoming webhook; empty = no Slack notifications
+ * @param dryRun heal's dry-run mode
+ * @param heal whether heal's healer and plans run (false: the same service without healing)
+ */
+public record OrdersConfig(String host, int port, int managementPort, String dbUrl, String dbUser, String dbPassword,
+    URI paymentsUrl, Duration paymentsTimeout, Optional<String> alertToken, Optional<URI> slackWebhook, boolean dryRun,
+    boolean heal) {
+
+  public static OrdersConfig defaults() {
+    return fromEnv(Map.of());
+  }
+
+  /**
+   * Reads {@code ORDERS_HOST}, {@code ORDERS_PORT} (8080), {@code ORDERS_MANAGEMENT_PORT} (8081),
+   * {@code ORDERS_DB_URL}, {@code ORDERS_DB_USER}, {@code ORDERS_DB_PASSWORD}, {@code PAYMENTS_URL}
+   * (http://localhost:8090), {@code PAYMENTS_TIMEOUT_MS} (800), {@code HEAL_ALERT_TOKEN},
+   * {@code SLACK_WEBHOOK_URL}, {@code HEAL_DRY_RUN}, {@code HEAL_ENABLED} (true).
+   *
+   * @throws IllegalArgumentException naming the variable that is malformed
+   */
+  public static OrdersConfig fromEnv(Map<String, String> env) {
+    return new OrdersConfig(
+        env.getOrDefault("ORDERS_HOST", "0.0.0.0"),
+        port(env, "ORDERS_PORT", 8080),
+        port(env, "ORDERS_MANAGEMENT_PORT", 8081),
+        env.getOrDefault("ORDERS_DB_URL", "jdbc:h2:mem:orders;DB_CLOSE_DELAY=-1"),
+        env.getOrDefault("ORDERS_DB_USER", "sa"),
+        env.getOrDefault("ORDERS_DB_PASSWORD", ""),
+        uri(env, "PAYMENTS_URL", "http://localhost:8090"),
+        Duration.ofMillis(port(env, "PAYMENTS_TIMEOUT_MS", 800)),
+        Optional.ofNullable(env.get("HEAL_ALERT_TOKEN")).filter(s -> !s.isBlank()),
+        Optional.ofNullable(env.get("SLACK_WEBHOOK_URL")).filter(s -> !s.isBlank()).map(URI::create),
+        Boolean.parseBoolean(env.getOrDefault("HEAL_DRY_RUN", "false")),
+        Boolean.parseBoolean(env.getOrDefault("HEAL_ENABLED", "true")));
+  }
+
+  public OrdersConfig withPorts(int port, int managementPort) {
+    return new OrdersConfig(host, port, managementPort, dbUrl, dbUser, dbPassword, paymentsUrl, paymentsTimeout,
+        alertToken, slackWebhook, dryRun, heal);
+  }
+
+  public OrdersConfig withPayments(URI url) {
+    return new OrdersConfig(host, port, managementPort, dbUrl, dbUser, dbPassword, url, paymentsTimeout, alertToken,
+        slackWebhook, dryRun, heal);
+  }
+
+  public OrdersConfig withDatabase(String url, String user, String password) {
+    return new OrdersConfig(host, port, managementPort, url, user, password, paymentsUrl, paymentsTimeout, alertToken,
+        slackWebhook, dryRun, heal);
+  }
+
+  public OrdersConfig withAlertToken(String token) {
+    return new OrdersConfig(host, port, managementPort, dbUrl, dbUser, dbPassword, paymentsUrl, paymentsTimeout,
+        Optional.of(token), slackWebhook, dryRun, heal);
+  }
+
+  public OrdersConfig withHeal(boolean enabled) {
+    return new OrdersConfig(host, port, managementPort, dbUrl, dbUser, dbPassword, paymentsUrl, paymentsTimeout,
+        alertToken, slackWebhook, dryRun, enabled);
+  }
+
+  private static int port(Map<String, String> env, String name, int def) {
+    String v = env.get(name);
+    if (v == null) {
+      return def;
+    }
+    try {
+      int p = Integer.parseInt(v.trim());
+      if (p < 0) {
+        throw new NumberFormatException();
+      }
+      return p;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a non-negative whole number, was '" + v + "'");
+    }
+  }
+
+  private static URI uri(Map<String, String> env, String name, String def) {
+    String v = env.getOrDefault(name, def);
+    try {
+      URI u = URI.create(v);
+      if (u.getScheme() == null || u.getHost() == null) {
+        throw new IllegalArgumentException();
+      }
+      return u;
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(name + " must be an absolute http(s) URL, was '" + v + "'");
+    }
+  }
+}

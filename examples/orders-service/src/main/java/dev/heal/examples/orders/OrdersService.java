@@ -1,0 +1,260 @@
+package dev.heal.examples.orders;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.heal.core.alerts.AlertmanagerReceiver;
+import dev.heal.core.degradation.DegradationLevel;
+import dev.heal.core.degradation.Feature;
+import dev.heal.core.degradation.Features;
+import dev.heal.core.health.CheckKind;
+import dev.heal.core.health.HealthCheckConfig;
+import dev.heal.core.health.HealthMetrics;
+import dev.heal.core.health.HealthRegistry;
+import dev.heal.core.health.HealthResult;
+import dev.heal.core.healer.Action;
+import dev.heal.core.healer.Actions;
+import dev.heal.core.healer.EpisodesEndpoint;
+import dev.heal.core.healer.Healer;
+import dev.heal.core.healer.HealerMetrics;
+import dev.heal.core.healer.HealerTracing;
+import dev.heal.core.healer.RecoveryPlan;
+import dev.heal.core.healer.Trigger;
+import dev.heal.core.http.ProbeHandler;
+import dev.heal.core.http.ProbeServer;
+import dev.heal.core.notify.WebhookNotifier;
+import dev.heal.core.time.HealClock;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * orders-service wired with heal everywhere a real team would put it: readiness checks for the
+ * database and payments (liveness only for the process itself), recovery plans (reconnect the
+ * pool, reset the HTTP client, drain and restart a component), a degradable feature switched off
+ * under overload, Prometheus metrics, OpenTelemetry spans, the journal and the Alertmanager
+ * receiver on the management port. Start with {@link #start(OrdersConfig, HealClock)}; close to
+ * stop. Thread-safe.
+ */
+public final class OrdersService implements AutoCloseable {
+  private final OrdersConfig config;
+  private final HealClock clock;
+  private final SwitchableDataSource db;
+  private final OrderRepository repository;
+  private final Outbox outbox = new Outbox(10_000);
+  private final HttpPaymentsClient payments;
+  private final Settler settler;
+  private final Features features = new Features();
+  private final HealthRegistry health;
+  private final Healer healer;
+  private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final HttpServer api;
+  private final ExecutorService apiExecutor;
+  private final ProbeServer probes;
+  private final OrdersApi ordersApi;
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+
+  private OrdersService(OrdersConfig config, HealClock clock) throws IOException, SQLException {
+    this.config = config;
+    this.clock = clock;
+    this.db = new SwitchableDataSource(config.dbUrl(), config.dbUser(), config.dbPassword());
+    this.repository = new OrderRepository(db);
+    repository.createSchema();
+    this.payments = new HttpPaymentsClient(config.paymentsUrl(), config.paymentsTimeout());
+    this.settler = new Settler(clock, Duration.ofSeconds(1), repository, outbox, payments);
+    Feature recommendations = features.define("recommendations", DegradationLevel.REDUCED);
+
+    health = HealthRegistry.builder().clock(clock).build();
+    // Readiness follows this instance's ability to serve. The database and payments are shared by
+    // every replica, so their checks are non-critical: DEGRADED keeps the pod in rotation (orders
+    // are still accepted: queued or payment-pending) instead of taking the whole fleet out.
+    health.register(HealthCheckConfig.builder("database").external(true).critical(false)
+        .interval(Duration.ofMillis(500)).timeout(Duration.ofSeconds(1)).failureThreshold(2).build(), () -> {
+          repository.ping();
+          return HealthResult.up();
+        });
+    health.register(HealthCheckConfig.builder("payments").external(true).critical(false)
+        .interval(Duration.ofMillis(500)).timeout(Duration.ofSeconds(1)).failureThreshold(2).build(),
+        () -> payments.ping() ? HealthResult.up() : HealthResult.down("payments-service does not answer /payments/ping"));
+    AtomicInteger outboxSize = new AtomicInteger();
+    health.register(HealthCheckConfig.builder("outbox").critical(true).interval(Duration.ofSeconds(1)).build(), () -> {
+      outboxSize.set(outbox.size());
+      return outbox.size() > 9_000 ? HealthResult.down("outbox nearly full: " + outbox.size())
+          : outbox.size() > 0 ? HealthResult.degraded("orders waiting for the database: " + outbox.size()) : HealthResult.up();
+    });
+    health.register(HealthCheckConfig.builder("process").liveness().interval(Duration.ofSeconds(2)).build(),
+        HealthResult::up);
+
+    Healer.Builder hb = Healer.builder().clock(clock).health(health).features(features).dryRun(config.dryRun())
+        .cooldown(Duration.ofSeconds(5))
+        .plan(RecoveryPlan.when(Trigger.check("database").isDown()).named("database-recovery")
+            .then(Action.run("reconnectPool", db::reconnect)).attempts(2).backoff(Duration.ofMillis(500))
+            .verifyWithin(Duration.ofSeconds(3))
+            .escalateTo(Actions.sequence("drainAndRestartPool", Actions.drain(health), Actions.restart("pool", db)))
+            .verifyWithin(Duration.ofSeconds(10))
+            .build())
+        .plan(RecoveryPlan.when(Trigger.check("payments").isDown()).named("payments-recovery")
+            .then(Action.run("resetPaymentsClient", payments::reset)).verifyWithin(Duration.ofSeconds(5))
+            .escalateTo(Actions.restart("settler", settler)).verifyWithin(Duration.ofMinutes(5))
+            .build())
+        .plan(RecoveryPlan.when(Trigger.signal("overload")).named("brownout")
+            .then(Actions.degrade(features, DegradationLevel.REDUCED)).verifyWithin(Duration.ofMinutes(10)).build())
+        .plan(RecoveryPlan.when(Trigger.alert("alertname=OrdersHighErrorRate")).named("alert-high-error-rate")
+            .target("orders-api")
+            .then(Actions.sequence("resetConnections", Action.run("resetPaymentsClient", payments::reset),
+                Action.run("reconnectPool", db::reconnect)))
+            .verifyWithin(Duration.ofMinutes(2)).build());
+    healer = config.heal() ? hb.build() : null;
+    if (healer != null) {
+      healer.addListener(new HealerTracing(GlobalOpenTelemetry.get()));
+      config.slackWebhook().ifPresent(url -> {
+        WebhookNotifier slack = WebhookNotifier.slack(url).service("orders-service").clock(clock).build();
+        healer.addListener(slack);
+        closeables.add(slack);
+      });
+    }
+
+    new HealthMetrics(health).bindTo(metrics);
+    if (healer != null) {
+      new HealerMetrics(healer, features).bindTo(metrics);
+    }
+    Gauge.builder("orders.outbox.size", outbox, Outbox::size).register(metrics);
+
+    ordersApi = new OrdersApi(repository, outbox, payments, recommendations, clock, metrics);
+    apiExecutor = Executors.newFixedThreadPool(32, r -> {
+      Thread t = new Thread(r, "orders-http");
+      t.setDaemon(true);
+      return t;
+    });
+    api = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 1024);
+    api.createContext("/orders", ordersApi);
+    api.setExecutor(apiExecutor);
+
+    ProbeHandler.Builder handler = ProbeHandler.builder(health).metrics(metrics::scrape)
+        .healthSection("degradation", features::describe);
+    if (healer != null) {
+      handler.route(EpisodesEndpoint.route(healer));
+      config.alertToken().ifPresent(token -> handler.route(
+          AlertmanagerReceiver.builder(healer).bearerToken(token).clock(clock).build().route()));
+    }
+    health.start();
+    settler.start();
+    api.start();
+    probes = ProbeServer.builder(handler).host(config.host()).port(config.managementPort()).start();
+    if (healer != null) {
+      scheduleOverloadWatch();
+    }
+  }
+
+  /** Starts orders-service. */
+  public static OrdersService start(OrdersConfig config, HealClock clock) throws IOException, SQLException {
+    return new OrdersService(config, clock);
+  }
+
+  public static void main(String[] args) throws Exception {
+    OrdersService s = start(OrdersConfig.fromEnv(System.getenv()), HealClock.system());
+    Runtime.getRuntime().addShutdownHook(new Thread(s::close));
+    System.out.println("orders-service on " + s.baseUrl() + " (heal on " + s.managementUrl() + ")");
+    new CountDownLatch(1).await();
+  }
+
+  /** Raises heal's "overload" signal while more than 48 requests are in flight; resolves below 24. */
+  private void scheduleOverloadWatch() {
+    Runnable[] check = new Runnable[1];
+    boolean[] raised = new boolean[1];
+    check[0] = () -> {
+      int n = ordersApi.inFlight();
+      if (!raised[0] && n > 48) {
+        raised[0] = true;
+        healer.raise("overload", n + " requests in flight");
+      } else if (raised[0] && n < 24) {
+        raised[0] = false;
+        healer.resolve("overload", n + " requests in flight");
+      }
+      clock.schedule(Duration.ofMillis(250), check[0]);
+    };
+    clock.schedule(Duration.ofMillis(250), check[0]);
+  }
+
+  public String baseUrl() {
+    return "http://127.0.0.1:" + api.getAddress().getPort();
+  }
+
+  public String managementUrl() {
+    return probes.baseUrl();
+  }
+
+  public HealthRegistry health() {
+    return health;
+  }
+
+  /** The healer, or null when started with {@code heal=false}. */
+  public Healer healer() {
+    return healer;
+  }
+
+  public Features features() {
+    return features;
+  }
+
+  public PrometheusMeterRegistry metrics() {
+    return metrics;
+  }
+
+  /** Orders stored in the database. */
+  public long storedOrders() throws SQLException {
+    return repository.count();
+  }
+
+  /** Orders waiting in the outbox for the database. */
+  public int queuedOrders() {
+    return outbox.size();
+  }
+
+  /** Orders stored as PAYMENT_PENDING. */
+  public int pendingPayments() throws SQLException {
+    return repository.pending(10_000).size();
+  }
+
+  /** Runs one settle round now (tests and the demo's wind-down). */
+  public void settleNow() {
+    settler.runOnce();
+  }
+
+  public boolean isReady() {
+    return health.status(CheckKind.READINESS).isPassing();
+  }
+
+  @Override
+  public void close() {
+    api.stop(0);
+    apiExecutor.shutdownNow();
+    probes.close();
+    settler.close();
+    if (healer != null) {
+      healer.close();
+    }
+    health.close();
+    for (AutoCloseable c : closeables) {
+      try {
+        c.close();
+      } catch (Exception ignored) {
+        // closing best-effort
+      }
+    }
+    db.close();
+  }
+
+  OrdersConfig config() {
+    return config;
+  }
+}
