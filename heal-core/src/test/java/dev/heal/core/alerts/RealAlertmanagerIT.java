@@ -17,6 +17,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import dev.heal.core.testing.ExternalTools;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

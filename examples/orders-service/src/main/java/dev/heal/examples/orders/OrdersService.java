@@ -99,8 +99,13 @@ public final class OrdersService implements AutoCloseable {
         .plan(RecoveryPlan.when(Trigger.check("database").isDown()).named("database-recovery")
             .then(Action.run("reconnectPool", db::reconnect)).attempts(2).backoff(Duration.ofMillis(500))
             .verifyWithin(Duration.ofSeconds(3))
-            .escalateTo(Actions.sequence("drainAndRestartPool", Actions.drain(health), Actions.restart("pool", db)))
-            .verifyWithin(Duration.ofSeconds(10))
+            // No drain here: the database is shared, draining every replica would be an outage.
+            .escalateTo(Actions.restart("restartPool", db)).verifyWithin(Duration.ofSeconds(10))
+            .build())
+        .plan(RecoveryPlan.when(Trigger.check("outbox").isDown()).named("outbox-recovery")
+            // The outbox is this instance's own: stop taking traffic while the settler restarts.
+            .then(Actions.sequence("drainAndRestartSettler", Actions.drain(health), Actions.restart("settler", settler)))
+            .verifyWithin(Duration.ofSeconds(30))
             .build())
         .plan(RecoveryPlan.when(Trigger.check("payments").isDown()).named("payments-recovery")
             .then(Action.run("resetPaymentsClient", payments::reset)).verifyWithin(Duration.ofSeconds(5))

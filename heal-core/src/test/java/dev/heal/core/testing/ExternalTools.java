@@ -1,4 +1,4 @@
-package dev.heal.core.alerts;
+package dev.heal.core.testing;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -7,15 +7,19 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Finds real tools (installed from Debian packages by {@code .ci/run}). Where
+ * Finds real tools (names on the PATH, or absolute paths) (installed from Debian packages by {@code .ci/run}). Where
  * {@code HEAL_REQUIRE_TOOLS=true} (set by {@code .ci/run}) a missing tool fails the test; on a
  * developer machine without the package the test is skipped with a message saying what to install.
  */
-final class ExternalTools {
+public final class ExternalTools {
   private ExternalTools() {}
 
-  static Path require(String debianPackage, String... names) {
+  public static Path require(String debianPackage, String... names) {
     for (String name : names) {
+      Path direct = Path.of(name);
+      if (direct.isAbsolute() && Files.isExecutable(direct)) {
+        return direct;
+      }
       for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
         Path p = Path.of(dir, name);
         if (Files.isExecutable(p)) {
