@@ -14,7 +14,8 @@ public final class ApiErrors {
 
   /** The HTTP status of {@code e}, or 0 if the request never got an answer. */
   public static int code(Throwable e) {
-    return e instanceof KubernetesClientException k ? k.getCode() : 0;
+    // fabric8 reports -1 when no response arrived at all.
+    return e instanceof KubernetesClientException k && k.getCode() > 0 ? k.getCode() : 0;
   }
 
   /**
