@@ -216,12 +216,16 @@ public final class KubernetesHealing {
     }
   }
 
-  /** Every rule the actions of a fully configured instance could need, for documentation. */
-  static List<RbacRule> allRules(KubernetesHealing k8s) {
+  /**
+   * Every namespaced rule the actions and leader election can need: the content of the shipped
+   * {@code heal-k8s-role.yaml} (render it with {@link Rbac#roleYaml}). Cordoning needs the
+   * cluster-scoped rules of {@link #cordonNode()} on top.
+   */
+  public List<RbacRule> requiredRules() {
     List<RbacRule> all = new ArrayList<>();
-    for (ClusterAction a : List.of(k8s.restartSelf(), k8s.evictSelf(),
-        k8s.restartPod(Map.of("app", "x")), k8s.evictPod(Map.of("app", "x")), k8s.rolloutRestart(),
-        k8s.scaleDeployment("x", 1, 1, 2))) {
+    for (ClusterAction a : List.of(restartSelf(), evictSelf(), restartPod(Map.of("app", "x")),
+        evictPod(Map.of("app", "x")), rolloutRestart(), rolloutRestart("StatefulSet", "x"),
+        scaleDeployment("x", 1, 1, 2))) {
       all.addAll(a.requiredRules());
     }
     all.addAll(leaderElectionRules());

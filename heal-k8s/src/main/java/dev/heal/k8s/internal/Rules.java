@@ -15,7 +15,7 @@ public final class Rules {
   public static final List<RbacRule> EVENTS =
       List.of(RbacRule.namespaced("", "events", "get", "create", "update"));
 
-  /** fabric8's LeaseLock: read, create on first use, renew. */
+  /** fabric8 8.0's LeaseLock: read, create on first use, renew and release (by patch). */
   public static final List<RbacRule> LEASE =
-      List.of(RbacRule.namespaced("coordination.k8s.io", "leases", "get", "create", "update"));
+      List.of(RbacRule.namespaced("coordination.k8s.io", "leases", "get", "create", "patch"));
 }
