@@ -6,10 +6,12 @@ import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.MicroTimeBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
@@ -35,6 +37,9 @@ import org.slf4j.LoggerFactory;
 public final class KubernetesEvents {
   private static final Logger log = LoggerFactory.getLogger(KubernetesEvents.class);
   private static final DateTimeFormatter RFC3339 = DateTimeFormatter.ISO_INSTANT;
+  private static final DateTimeFormatter MICRO =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSX", Locale.ROOT)
+          .withZone(ZoneOffset.UTC);
   private static final int MAX_MESSAGE = 1024;
 
   /** A recorder that records nothing; for code paths without a cluster. */
@@ -99,38 +104,19 @@ public final class KubernetesEvents {
         ? defaultNamespace : involved.getNamespace();
     String name = eventName(involved, type, reason, msg);
     Instant now = clock.now().truncatedTo(ChronoUnit.SECONDS);
-    String ts = RFC3339.format(now);
     try {
-      var events = client.v1().events().inNamespace(ns);
-      Event existing = events.withName(name).get();
-      if (existing != null) {
-        int count = existing.getCount() == null ? 1 : existing.getCount();
-        existing.setCount(count + 1);
-        existing.setLastTimestamp(ts);
-        events.resource(existing).update();
-        log.debug("heal-k8s: event {} {} x{}: {}", reason, involved.getName(), count + 1, msg);
-        return;
+      // Two tries: a concurrent writer (another thread, another replica) may create or bump the
+      // same Event between our read and our write; then we read again and bump.
+      for (int attempt = 0; ; attempt++) {
+        try {
+          write(ns, name, involved, type, reason, msg, now);
+          return;
+        } catch (KubernetesClientException e) {
+          if (e.getCode() != 409 || attempt > 0) {
+            throw e;
+          }
+        }
       }
-      Event event = new EventBuilder()
-          .withNewMetadata().withName(name).withNamespace(ns).endMetadata()
-          .withInvolvedObject(involved)
-          .withType(type.value())
-          .withReason(reason)
-          .withMessage(msg)
-          .withCount(1)
-          .withFirstTimestamp(ts)
-          .withLastTimestamp(ts)
-          .withEventTime(new MicroTimeBuilder()
-              .withTime(DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSX", Locale.ROOT)
-                  .withZone(java.time.ZoneOffset.UTC).format(now))
-              .build())
-          .withNewSource().withComponent(component).withHost(instance).endSource()
-          .withReportingComponent(component)
-          .withReportingInstance(instance)
-          .withAction(reason)
-          .build();
-      events.resource(event).create();
-      log.debug("heal-k8s: event {} {}: {}", reason, involved.getName(), msg);
     } catch (RuntimeException e) {
       if (failures.getAndIncrement() == 0) {
         log.warn("heal-k8s: could not record event {} on {}/{} (further failures at DEBUG): {}",
@@ -139,6 +125,38 @@ public final class KubernetesEvents {
         log.debug("heal-k8s: could not record event {}: {}", reason, e.toString());
       }
     }
+  }
+
+  private void write(String ns, String name, ObjectReference involved, Type type, String reason,
+      String msg, Instant now) {
+    String ts = RFC3339.format(now);
+    var events = client.v1().events().inNamespace(ns);
+    Event existing = events.withName(name).get();
+    if (existing != null) {
+      int count = existing.getCount() == null ? 1 : existing.getCount();
+      existing.setCount(count + 1);
+      existing.setLastTimestamp(ts);
+      events.resource(existing).update(); // carries resourceVersion: a concurrent bump is a 409
+      log.debug("heal-k8s: event {} {} x{}: {}", reason, involved.getName(), count + 1, msg);
+      return;
+    }
+    Event event = new EventBuilder()
+        .withNewMetadata().withName(name).withNamespace(ns).endMetadata()
+        .withInvolvedObject(involved)
+        .withType(type.value())
+        .withReason(reason)
+        .withMessage(msg)
+        .withCount(1)
+        .withFirstTimestamp(ts)
+        .withLastTimestamp(ts)
+        .withEventTime(new MicroTimeBuilder().withTime(MICRO.format(now)).build())
+        .withNewSource().withComponent(component).withHost(instance).endSource()
+        .withReportingComponent(component)
+        .withReportingInstance(instance)
+        .withAction(reason)
+        .build();
+    events.resource(event).create();
+    log.debug("heal-k8s: event {} {}: {}", reason, involved.getName(), msg);
   }
 
   /** How many Events could not be recorded. */

@@ -10,11 +10,17 @@ import dev.heal.k8s.internal.RestartPodAction;
 import dev.heal.k8s.internal.RolloutRestartAction;
 import dev.heal.k8s.internal.Rules;
 import dev.heal.k8s.internal.ScaleDeploymentAction;
+import dev.heal.k8s.internal.OwnerResolver;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The entry point of heal-k8s: cluster recovery actions for heal-core's healer, all sharing one
@@ -32,6 +38,8 @@ import java.util.Objects;
  * <p>Thread-safe; the actions it makes are thread-safe.
  */
 public final class KubernetesHealing {
+  private static final Logger log = LoggerFactory.getLogger(KubernetesHealing.class);
+
   private final Cluster cluster;
   private final boolean allowCordon;
 
@@ -87,7 +95,8 @@ public final class KubernetesHealing {
   }
 
   /**
-   * Cordons this pod's node. Opt-in: throws unless the builder had {@code allowCordon(true)}; it
+   * Cordons the node named by the trigger's {@code node} label, else this pod's node (on the
+   * leader, that is the leader's node). Opt-in: throws unless the builder had {@code allowCordon(true)}; it
    * needs the ClusterRole {@code heal-k8s-cordon}.
    *
    * @throws HealException if cordoning was not allowed
@@ -112,6 +121,27 @@ public final class KubernetesHealing {
   /** The RBAC rules leader election needs ({@code coordination.k8s.io} leases). */
   public static List<RbacRule> leaderElectionRules() {
     return Rules.LEASE;
+  }
+
+  /**
+   * The workload that owns this pod, found through owner references (Pod → ReplicaSet →
+   * Deployment, or Pod → StatefulSet; a pod without a controller is its own workload). Makes up to
+   * three API calls; empty outside a cluster or when the pod cannot be read.
+   */
+  public Optional<WorkloadRef> ownWorkload() {
+    if (!cluster.environment().clusterActionsAvailable()
+        || cluster.environment().podName().isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      Pod pod = cluster.client().pods().inNamespace(cluster.namespace())
+          .withName(cluster.environment().podName().get()).get();
+      return pod == null ? Optional.empty()
+          : Optional.of(OwnerResolver.resolve(cluster.client(), pod).ref());
+    } catch (KubernetesClientException e) {
+      log.debug("heal-k8s: cannot resolve this pod's workload: {}", e.toString());
+      return Optional.empty();
+    }
   }
 
   /** The environment the actions run in. */

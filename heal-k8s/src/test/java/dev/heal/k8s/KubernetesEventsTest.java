@@ -10,12 +10,15 @@ import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 @EnableKubernetesMockClient(crud = true)
 class KubernetesEventsTest {
+  KubernetesMockServer server;
   KubernetesClient client;
   ManualClock clock = Fixtures.clock();
 
@@ -69,6 +72,24 @@ class KubernetesEventsTest {
       assertThat(e.getFirstTimestamp()).isEqualTo("2026-01-01T00:00:00Z");
       assertThat(e.getLastTimestamp()).isEqualTo("2026-01-01T00:01:00Z");
     });
+  }
+
+  @Test
+  void aConcurrentCreateOrBumpIsRetriedOnce() {
+    KubernetesEvents ev = events();
+    server.expect().post().withPath("/api/v1/namespaces/shop/events")
+        .andReturn(409, new StatusBuilder().withCode(409).withReason("AlreadyExists").build())
+        .once();
+    ev.record(pod("web-1"), KubernetesEvents.Type.WARNING, "HealCooldown", "cooling");
+    assertThat(list(NS)).singleElement().satisfies(e -> assertThat(e.getCount()).isEqualTo(1));
+
+    String name = list(NS).get(0).getMetadata().getName();
+    server.expect().put().withPath("/api/v1/namespaces/shop/events/" + name)
+        .andReturn(409, new StatusBuilder().withCode(409).withReason("Conflict").build()).once();
+    ev.record(pod("web-1"), KubernetesEvents.Type.WARNING, "HealCooldown", "cooling");
+
+    assertThat(list(NS)).singleElement().satisfies(e -> assertThat(e.getCount()).isEqualTo(2));
+    assertThat(ev.failures()).isZero();
   }
 
   @Test

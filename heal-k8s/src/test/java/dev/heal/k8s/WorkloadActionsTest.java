@@ -174,6 +174,39 @@ class WorkloadActionsTest {
   }
 
   @Test
+  void cordonTakesTheNodeFromTheTrigger() throws Exception {
+    for (String n : List.of("node-1", "node-7")) {
+      client.nodes().resource(new NodeBuilder().withNewMetadata().withName(n).endMetadata()
+          .withNewSpec().endSpec().build()).create();
+    }
+
+    var result = healing("web-abc-0", true).cordonNode()
+        .execute(Fixtures.ctx(clock, false, java.util.Map.of("node", "node-7")));
+
+    assertThat(result.status()).isEqualTo(Status.SUCCEEDED);
+    assertThat(client.nodes().withName("node-7").get().getSpec().getUnschedulable()).isTrue();
+    assertThat(client.nodes().withName("node-1").get().getSpec().getUnschedulable()).isNull();
+  }
+
+  @Test
+  void ownWorkloadFollowsOwnerReferences() {
+    Fixtures.deployment(client, "web", 2, 0);
+    Fixtures.statefulSet(client, "db", 1);
+    Fixtures.pod(client, "lonely", "lonely", null, null, true);
+
+    assertThat(healing("web-abc-1", false).ownWorkload())
+        .contains(new WorkloadRef("Deployment", NS, "web"));
+    assertThat(healing("db-0", false).ownWorkload())
+        .contains(new WorkloadRef("StatefulSet", NS, "db"));
+    assertThat(healing("lonely", false).ownWorkload())
+        .contains(new WorkloadRef("Pod", NS, "lonely"));
+    assertThat(healing("gone", false).ownWorkload()).isEmpty();
+    assertThat(KubernetesHealing.builder().client(client)
+        .environment(KubernetesEnvironment.outside("laptop")).leadership(Leadership.always())
+        .build().ownWorkload()).isEmpty();
+  }
+
+  @Test
   void cordonDryRunPatchesWithDryRun() throws Exception {
     client.nodes().resource(new NodeBuilder().withNewMetadata().withName("node-2").endMetadata()
         .withNewSpec().endSpec().build()).create();

@@ -12,10 +12,15 @@ import java.util.Optional;
 
 /**
  * Cordons a node ({@code spec.unschedulable=true}) so no new pods land on it; it does not drain.
- * Opt-in only: it needs a ClusterRole, and a node is shared by many workloads.
+ * Opt-in only: it needs a ClusterRole, and a node is shared by many workloads. Without a fixed
+ * node it takes the trigger's {@code node} label (node alerts carry it), else this pod's node;
+ * remember that cluster actions run on the leader, whose node that is.
  */
 public final class CordonNodeAction extends AbstractClusterAction {
-  private final String node; // null: this pod's node
+  /** Trigger label naming the node to cordon. */
+  public static final String NODE_LABEL = "node";
+
+  private final String node; // null: the trigger's node label, else this pod's node
 
   public CordonNodeAction(Cluster cluster, String name, String node) {
     super(cluster, name);
@@ -32,7 +37,9 @@ public final class CordonNodeAction extends AbstractClusterAction {
 
   @Override
   protected ActionResult perform(Run run) {
-    String nodeName = node != null ? node : cluster.environment().nodeName().orElse(null);
+    String nodeName = node != null ? node
+        : run.context.trigger().labels().getOrDefault(NODE_LABEL,
+            cluster.environment().nodeName().orElse(null));
     if (nodeName == null) {
       return ActionResult.unavailable(name() + ": this pod's node is unknown; set NODE_NAME from "
           + "the Downward API (fieldRef spec.nodeName)");
