@@ -1,6 +1,8 @@
 package dev.heal.k8s;
 
 import dev.heal.core.healer.Action;
+import dev.heal.core.healer.ActionContext;
+import dev.heal.core.healer.ActionResult;
 import java.util.List;
 
 /**
@@ -21,6 +23,12 @@ import java.util.List;
  * <p>Implementations are thread-safe.
  */
 public interface ClusterAction extends Action {
+
+  /**
+   * Runs one attempt. Never throws: every failure, API error and timeout is an outcome.
+   */
+  @Override
+  ActionResult execute(ActionContext context);
 
   /** Exactly the RBAC permissions this action's API calls need. */
   List<RbacRule> requiredRules();

@@ -52,6 +52,7 @@ public final class RestartPodAction extends AbstractClusterAction {
   protected ActionResult perform(Run run) {
     String ns = cluster.namespace();
     Pod pod;
+    List<Pod> matching = List.of();
     if (selector.isEmpty()) {
       String self = cluster.environment().podName().orElse(null);
       if (self == null) {
@@ -65,11 +66,11 @@ public final class RestartPodAction extends AbstractClusterAction {
       }
     } else {
       run.step("list pods " + ns + " " + selector);
-      List<Pod> pods = run.client.pods().inNamespace(ns).withLabels(selector).list().getItems();
-      Optional<Pod> chosen = choose(pods, run.context.trigger().labels().get(POD_LABEL));
+      matching = run.client.pods().inNamespace(ns).withLabels(selector).list().getItems();
+      Optional<Pod> chosen = choose(matching, run.context.trigger().labels().get(POD_LABEL));
       if (chosen.isEmpty()) {
         return ActionResult.failed(name() + ": no unready pod matches " + selector + " in " + ns
-            + " (" + pods.size() + " pods match, all ready); nothing to restart");
+            + " (" + matching.size() + " pods match, all ready); nothing to restart");
       }
       pod = chosen.get();
     }
@@ -80,7 +81,12 @@ public final class RestartPodAction extends AbstractClusterAction {
     OwnerResolver.Workload workload = OwnerResolver.resolve(run.client, pod);
     String key = workload.ref().key();
     List<Pod> group;
-    if (workload.selector().isEmpty()) {
+    if (workload.selector().isEmpty() && !selector.isEmpty()) {
+      // Bare pods chosen by label: the pods the label matches are the group that must not all
+      // go down, and they share one budget.
+      key = "Pods/" + selectorKey(selector);
+      group = matching;
+    } else if (workload.selector().isEmpty()) {
       group = List.of(pod);
     } else {
       run.step("list pods of " + workload.ref());
@@ -94,7 +100,8 @@ public final class RestartPodAction extends AbstractClusterAction {
         + (Pods.isAvailable(pod) || !targetListed ? 1 : 0);
     Map<String, String> details = new LinkedHashMap<>();
     details.put("pod", podName);
-    details.put("workload", workload.ref().toString());
+    details.put("workload", key.startsWith("Pods/") ? ns + "/" + selector
+        : workload.ref().toString());
     details.put("mode", evict ? "evict" : "delete");
     String verb = evict ? "evict" : "delete";
     Instant now = cluster.clock().now();
@@ -102,7 +109,7 @@ public final class RestartPodAction extends AbstractClusterAction {
     String cooldownKey = name() + "/" + key;
     Optional<Instant> until = cluster.guard().coolingDownUntil(cooldownKey, now);
     if (until.isPresent()) {
-      String msg = name() + ": " + workload.ref().key() + " is cooling down until " + until.get()
+      String msg = name() + ": " + key + " is cooling down until " + until.get()
           + " after the last restart; not restarting " + podName;
       run.warn("HealCooldown", msg);
       return ActionResult.notNow(msg).withDetails(details);
@@ -122,13 +129,13 @@ public final class RestartPodAction extends AbstractClusterAction {
         run.warn("HealEvictionRefused", msg);
         return ActionResult.dryRun(msg).withDetails(details);
       }
-      String msg = name() + ": would " + verb + " pod " + podName + " of " + workload.ref().key()
+      String msg = name() + ": would " + verb + " pod " + podName + " of " + key
           + " (" + d.reason() + ")";
       run.normal("HealDryRun", msg);
       return ActionResult.dryRun(msg).withDetails(details);
     }
 
-    run.step("reserve the disruption budget of " + workload.ref());
+    run.step("reserve the disruption budget of " + key);
     DisruptionGuard.Decision d = cluster.guard().reserve(key, now, total, unavailableAfter);
     if (!d.granted()) {
       String msg = name() + ": not restarting pod " + podName + ": " + d.reason();
@@ -162,7 +169,7 @@ public final class RestartPodAction extends AbstractClusterAction {
     }
     cluster.guard().startCooldown(cooldownKey, now);
     String msg = name() + ": " + (evict ? "evicted" : "deleted") + " pod " + podName + " of "
-        + workload.ref().key() + " (" + d.reason() + ")";
+        + key + " (" + d.reason() + ")";
     run.normal(evict ? "HealEvictPod" : "HealRestartPod", msg);
     return ActionResult.succeeded(msg).withDetails(details);
   }
@@ -183,6 +190,18 @@ public final class RestartPodAction extends AbstractClusterAction {
       resource.delete();
     }
     return true;
+  }
+
+  /** A ledger-safe key for a label selector: ConfigMap keys allow only [-._a-zA-Z0-9]. */
+  static String selectorKey(Map<String, String> selector) {
+    StringBuilder b = new StringBuilder();
+    new java.util.TreeMap<>(selector).forEach((k, v) -> {
+      if (b.length() > 0) {
+        b.append('.');
+      }
+      b.append(k).append('-').append(v);
+    });
+    return b.toString().replaceAll("[^-.a-zA-Z0-9]", ".");
   }
 
   private Optional<Pod> choose(List<Pod> pods, String named) {
