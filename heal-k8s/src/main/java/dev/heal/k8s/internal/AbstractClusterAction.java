@@ -43,7 +43,12 @@ public abstract class AbstractClusterAction implements ClusterAction {
     if (!cluster.leadership().isLeader()) {
       return notLeader();
     }
-    Run run = new Run(context);
+    Run run;
+    try {
+      run = new Run(context);
+    } catch (RuntimeException e) {
+      return ApiErrors.map(e, name + ": preparing the API client");
+    }
     try {
       ActionResult result = perform(run);
       log.debug("heal-k8s: {} [{} attempt {}] -> {}: {}", name, context.episodeId(),
