@@ -173,4 +173,14 @@ class RbacRoleTest {
     assertThat(resource("heal-k8s-cordon-clusterrole.yaml")).isEqualTo(Rbac.clusterRoleYaml(
         "heal-k8s-cordon", healing("web-abc-0").cordonNode().requiredRules()));
   }
+
+  @Test
+  void theRoleInTheGuideMatchesTheShippedOne() throws Exception {
+    java.nio.file.Path guide = java.nio.file.Path.of("..", "docs", "kubernetes.md");
+    String docs = java.nio.file.Files.readString(guide).replaceAll(" *#[^\n\"]*\n", "\n");
+    String shipped = resource("heal-k8s-role.yaml");
+    String rules = shipped.substring(shipped.indexOf("rules:\n"));
+
+    assertThat(docs).as("the Role in %s", guide).contains(rules);
+  }
 }
