@@ -18,6 +18,8 @@ import org.junit.jupiter.api.Test;
  */
 @EnableKubernetesMockClient(crud = true)
 class LeaderElectionTest {
+  // Generous lease and renew deadline so a loaded CI machine does not lose the lease mid-test;
+  // handover stays fast because a released lease is valid for only one more second.
   static final Duration WAIT = Duration.ofSeconds(10);
 
   KubernetesClient client;
@@ -28,7 +30,7 @@ class LeaderElectionTest {
   KubernetesLeaderElection election(String identity) {
     return KubernetesLeaderElection.builder().client(client).namespace(Fixtures.NS)
         .leaseName("heal-leader").identity(identity)
-        .leaseDuration(Duration.ofSeconds(3)).renewDeadline(Duration.ofSeconds(2))
+        .leaseDuration(Duration.ofSeconds(10)).renewDeadline(Duration.ofSeconds(8))
         .retryPeriod(Duration.ofMillis(100)).build();
   }
 

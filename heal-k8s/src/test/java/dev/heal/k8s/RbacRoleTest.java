@@ -153,8 +153,8 @@ class RbacRoleTest {
     }
     Set<String> lease = observe(() -> {
       try (KubernetesLeaderElection e = KubernetesLeaderElection.builder().client(client)
-          .namespace(NS).identity("web-abc-0").leaseDuration(Duration.ofSeconds(3))
-          .renewDeadline(Duration.ofSeconds(2)).retryPeriod(Duration.ofMillis(100)).build()) {
+          .namespace(NS).identity("web-abc-0").leaseDuration(Duration.ofSeconds(10))
+          .renewDeadline(Duration.ofSeconds(8)).retryPeriod(Duration.ofMillis(100)).build()) {
         e.start();
         await().atMost(Duration.ofSeconds(10)).until(e::isLeader);
       }
