@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.LongAdder;
  * is above {@code rttTolerance × baseline}, and never grows while unused.
  *
  * <p>Priorities: a call of priority {@code p} is admitted while in-flight &lt; {@code floor(limit ×
- * share(p))} (at least 1 for {@link Priority#CRITICAL}), so sheddable calls are shed first and
+ * share(p))} (at least 1), so sheddable calls are shed first and
  * critical ones last.
  *
  * <p>Thread-safe. {@link #tryAcquire(Priority)} is a lock-free CAS loop; {@link #release(long)}
@@ -165,7 +165,7 @@ public final class AdaptiveLimiter {
     int[] t = new int[Priority.values().length];
     for (Priority p : Priority.values()) {
       int v = (int) Math.floor(l * config.share(p));
-      t[p.ordinal()] = p == Priority.CRITICAL ? Math.max(1, v) : Math.max(0, v);
+      t[p.ordinal()] = Math.max(1, v);
     }
     thresholds = t;
     limit = l;

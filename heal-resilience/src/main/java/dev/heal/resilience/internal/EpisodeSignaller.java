@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Turns a stream of like events (rejections, retry exhaustions) into an episode: one firing signal
  * at the first event, one resolved signal after a quiet period without events. The per-event cost
- * is a counter increment and a volatile read.
+ * is a counter increment, a clock read and a volatile write (failure paths only).
  *
  * <p>Thread-safe.
  */
@@ -22,7 +22,7 @@ public final class EpisodeSignaller {
   private final Duration quiet;
   private final LongAdder events = new LongAdder();
   private volatile boolean firing;
-  private long seenAtLastCheck;
+  private volatile long lastEventNanos;
 
   public EpisodeSignaller(
       String source, String name, String reason, SafeSink sink, HealClock clock, Duration quiet) {
@@ -36,6 +36,7 @@ public final class EpisodeSignaller {
 
   public void onEvent() {
     events.increment();
+    lastEventNanos = clock.nanoTime();
     if (!firing) {
       start();
     }
@@ -54,17 +55,15 @@ public final class EpisodeSignaller {
       return;
     }
     firing = true;
-    seenAtLastCheck = events.sum();
     sink.accept(new Signal(source, name, true, Map.of(dev.heal.resilience.ResilienceSignals.REASON, reason),
         source + " '" + name + "': " + reason.replace('_', ' '), clock.now(), clock.nanoTime()));
     clock.schedule(quiet, this::check);
   }
 
   private synchronized void check() {
-    long now = events.sum();
-    if (now != seenAtLastCheck) {
-      seenAtLastCheck = now;
-      clock.schedule(quiet, this::check);
+    long quietFor = clock.nanoTime() - lastEventNanos;
+    if (quietFor < quiet.toNanos()) {
+      clock.schedule(Duration.ofNanos(quiet.toNanos() - quietFor), this::check);
       return;
     }
     firing = false;

@@ -104,6 +104,10 @@ public final class MethodFallback implements FallbackInvoker {
   }
 
   private static boolean returnCompatible(Class<?> wanted, Class<?> actual) {
+    if (java.util.concurrent.CompletionStage.class.isAssignableFrom(wanted)) {
+      // asynchronous: any stage will do, the proxy converts it to the declared type
+      return java.util.concurrent.CompletionStage.class.isAssignableFrom(actual);
+    }
     if (wanted.isPrimitive() || actual.isPrimitive()) {
       return wanted == actual;
     }

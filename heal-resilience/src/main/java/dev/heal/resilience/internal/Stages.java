@@ -38,6 +38,7 @@ public final class Stages {
         obs.check();
         throw CallNotPermittedException.createCallNotPermittedException(cb);
       }
+      obs.check(); // OPEN -> HALF_OPEN happens inside tryAcquirePermission
       long start = cb.getCurrentTimestamp();
       Object result;
       try {
@@ -64,6 +65,7 @@ public final class Stages {
         return CompletableFuture.failedFuture(
             CallNotPermittedException.createCallNotPermittedException(cb));
       }
+      obs.check();
       long start = cb.getCurrentTimestamp();
       CompletableFuture<Object> out = new CompletableFuture<>();
       next.invoke(args).whenComplete((r, e) -> {
