@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.LongAdder;
  * average that catches up with the overloaded RTT, so the gradient returns to 1 and the limit
  * grows again): the baseline here is a windowed minimum, not an average, and every {@code
  * probeInterval} windows one window runs at half the limit (a "probe", like BBR's ProbeRTT) so
- * that queues drain and the baseline sees a real no-load RTT. The limit never grows while latency
+ * that queues drain and the baseline sees a real no-load RTT (calls started before the probe do
+ * not count in it). The limit never grows while latency
  * is above {@code rttTolerance × baseline}, and never grows while unused.
  *
  * <p>Priorities: a call of priority {@code p} is admitted while in-flight &lt; {@code floor(limit ×
@@ -106,7 +107,7 @@ public final class AdaptiveLimiter {
   public void release(long startNanos) {
     long rtt = Math.max(0, clock.nanoTime() - startNanos);
     int peak = inFlight.getAndDecrement();
-    record(rtt, peak);
+    record(rtt, peak, startNanos);
   }
 
   /** Completes a call without using its latency (it failed fast, it was cancelled). */
@@ -114,7 +115,11 @@ public final class AdaptiveLimiter {
     inFlight.decrementAndGet();
   }
 
-  private synchronized void record(long rtt, int inFlightAtEnd) {
+  private synchronized void record(long rtt, int inFlightAtEnd, long startNanos) {
+    if (probing && startNanos - probeStartNanos < 0) {
+      // started before the probe at the full limit: its RTT says nothing about a drained queue
+      return;
+    }
     windowSum += rtt;
     windowCount++;
     windowPeak = Math.max(windowPeak, inFlightAtEnd);
@@ -152,6 +157,7 @@ public final class AdaptiveLimiter {
     next = Math.max(config.minLimit(), Math.min(config.maxLimit(), next));
     if (windows % config.probeInterval() == 0) {
       probing = true;
+      probeStartNanos = clock.nanoTime();
       limitBeforeProbe = next;
       setLimit(Math.max(config.minLimit(), next / 2));
     } else {
@@ -160,6 +166,7 @@ public final class AdaptiveLimiter {
   }
 
   private double limitBeforeProbe;
+  private long probeStartNanos;
 
   private void setLimit(double l) {
     int[] t = new int[Priority.values().length];
