@@ -27,6 +27,7 @@ class ResilienceConfigTest {
             waitDurationInOpenState: 30s
             slowCallDurationThreshold: 500ms
             slidingWindowType: TIME_BASED
+            slidingWindowSynchronizationStrategy: lock_free
             recordExceptions:
               - java.io.IOException
           ledger:
@@ -71,6 +72,8 @@ class ResilienceConfigTest {
     CircuitBreakerConfig ledger = c.circuitBreaker("ledger").orElseThrow();
     assertThat(ledger.getFailureRateThreshold()).isEqualTo(10f);
     assertThat(ledger.getSlidingWindowSize()).isEqualTo(100); // baseConfig replaces default
+    assertThat(ledger.getSlidingWindowSynchronizationStrategy())
+        .isEqualTo(SlidingWindowSynchronizationStrategy.SYNCHRONIZED);
 
     assertThat(c.retry("payments").orElseThrow().getMaxAttempts()).isEqualTo(5);
     assertThat(c.retryBudget("payments").orElseThrow().ratio()).isEqualTo(0.1);
@@ -164,11 +167,17 @@ class ResilienceConfigTest {
   }
 
   @Test
-  void builderDefaultsAreLockFreeWithSlowCallDetection() {
-    Resilience r = Resilience.builder().circuitBreaker("a").build();
+  void builderDefaultsDetectSlowCallsAndKeepTheAllocationFreeWindow() {
+    Resilience r = Resilience.builder().circuitBreaker("a")
+        .circuitBreaker("b", b -> b.slidingWindowSynchronizationStrategy(
+            SlidingWindowSynchronizationStrategy.LOCK_FREE))
+        .build();
+    assertThat(r.circuitBreaker("b").orElseThrow().getCircuitBreakerConfig()
+        .getSlidingWindowSynchronizationStrategy())
+        .isEqualTo(SlidingWindowSynchronizationStrategy.LOCK_FREE);
     CircuitBreakerConfig c = r.circuitBreaker("a").orElseThrow().getCircuitBreakerConfig();
     assertThat(c.getSlidingWindowSynchronizationStrategy())
-        .isEqualTo(SlidingWindowSynchronizationStrategy.LOCK_FREE);
+        .isEqualTo(SlidingWindowSynchronizationStrategy.SYNCHRONIZED);
     assertThat(c.getSlowCallDurationThreshold()).isEqualTo(Duration.ofSeconds(2));
     assertThat(c.getSlowCallRateThreshold()).isEqualTo(80f);
   }

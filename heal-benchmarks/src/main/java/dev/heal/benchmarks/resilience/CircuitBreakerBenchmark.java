@@ -30,6 +30,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * circuit breaker, metrics and the health bridge; heal's programmatic decorator (same); Failsafe 3's
  * circuit breaker (executor and standalone permit API).
  *
+ * <p>{@code healProxy} and {@code healDecorator} use heal's defaults (resilience4j's synchronized
+ * window, slow-call detection, Micrometer gauges, the health bridge); the {@code LockFree}
+ * variants show resilience4j 2.4's lock-free window with and without heal.
+ *
  * <p>Run with {@code -t 1} and {@code -t 2}, and {@code -prof gc} for B/op. See
  * docs/benchmarks-resilience.md for the exact command and recorded results.
  */
@@ -47,13 +51,13 @@ public class CircuitBreakerBenchmark {
     String call();
   }
 
-  /** The same service, protected by a breaker with resilience4j's SYNCHRONIZED window. */
-  public interface SyncService {
-    @io.github.resilience4j.circuitbreaker.annotation.CircuitBreaker(name = "proxiedSync")
+  /** The same service, protected by a breaker with resilience4j 2.4's LOCK_FREE window. */
+  public interface LockFreeService {
+    @io.github.resilience4j.circuitbreaker.annotation.CircuitBreaker(name = "proxiedLockFree")
     String call();
   }
 
-  static final class SyncImpl implements SyncService {
+  static final class LockFreeImpl implements LockFreeService {
     @Override
     public String call() {
       return "ok";
@@ -71,7 +75,7 @@ public class CircuitBreakerBenchmark {
   private Supplier<String> r4jRaw;
   private Supplier<String> r4jTagged;
   private Supplier<String> r4jLockFree;
-  private SyncService healProxySync;
+  private LockFreeService healProxyLockFree;
   private Service healProxy;
   private Supplier<String> healDecorator;
   private FailsafeExecutor<String> failsafe;
@@ -98,10 +102,10 @@ public class CircuitBreakerBenchmark {
         .healthRegistry(health)
         .circuitBreaker("proxied")
         .circuitBreaker("decorated")
-        .circuitBreaker("proxiedSync", b -> b.slidingWindowSynchronizationStrategy(
-            CircuitBreakerConfig.SlidingWindowSynchronizationStrategy.SYNCHRONIZED))
+        .circuitBreaker("proxiedLockFree", b -> b.slidingWindowSynchronizationStrategy(
+            CircuitBreakerConfig.SlidingWindowSynchronizationStrategy.LOCK_FREE))
         .build();
-    healProxySync = resilience.proxy(SyncService.class, new SyncImpl());
+    healProxyLockFree = resilience.proxy(LockFreeService.class, new LockFreeImpl());
     healProxy = resilience.proxy(Service.class, new Impl());
     healDecorator = resilience.decorate(call).withCircuitBreaker("decorated").build();
 
@@ -135,8 +139,8 @@ public class CircuitBreakerBenchmark {
   }
 
   @Benchmark
-  public String healProxySynchronizedWindow() {
-    return healProxySync.call();
+  public String healProxyLockFreeWindow() {
+    return healProxyLockFree.call();
   }
 
   @Benchmark

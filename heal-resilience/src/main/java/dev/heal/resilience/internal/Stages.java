@@ -288,7 +288,11 @@ public final class Stages {
         if (out.completeExceptionally(te)) {
           tl.onError(te);
           if (cancel) {
-            inner.toCompletableFuture().cancel(true);
+            try {
+              inner.toCompletableFuture().cancel(true);
+            } catch (UnsupportedOperationException e) {
+              // a stage that cannot be cancelled keeps running; the caller already has its timeout
+            }
           }
         }
       });
