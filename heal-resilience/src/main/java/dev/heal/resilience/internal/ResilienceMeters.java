@@ -1,0 +1,131 @@
+package dev.heal.resilience.internal;
+
+import dev.heal.resilience.AdaptiveLimiter;
+import dev.heal.resilience.Priority;
+import dev.heal.resilience.Resilience;
+import dev.heal.resilience.RetryBudget;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.micrometer.tagged.CircuitBreakerMetricNames;
+import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedRateLimiterMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedTimeLimiterMetrics;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiConsumer;
+
+/**
+ * Every meter heal-resilience registers, in one place. All are gauges or function counters read at
+ * scrape time from counters the pipeline already keeps: binding metrics adds no per-call event,
+ * timer or allocation.
+ *
+ * <p>Circuit breakers get resilience4j's own meter names ({@code resilience4j.circuitbreaker.*},
+ * the same as {@code TaggedCircuitBreakerMetrics}) minus the per-call {@code calls} timer, plus
+ * heal's cumulative call counter. Retries, bulkheads, rate limiters and time limiters are bound
+ * with resilience4j-micrometer's {@code Tagged*Metrics}.
+ */
+public final class ResilienceMeters {
+  /** Cumulative calls through a heal circuit breaker stage; tags name, outcome. */
+  public static final String CIRCUIT_BREAKER_CALLS = "heal.resilience.circuitbreaker.calls";
+  /** Retry budget: requests recorded; tag name. */
+  public static final String BUDGET_REQUESTS = "heal.resilience.retry.budget.requests";
+  /** Retry budget: retries granted/refused; tags name, outcome. */
+  public static final String BUDGET_RETRIES = "heal.resilience.retry.budget.retries";
+  /** Retry budget: retries available now; tag name. */
+  public static final String BUDGET_AVAILABLE = "heal.resilience.retry.budget.available";
+  /** Adaptive limit: current limit; tag name. */
+  public static final String LIMIT = "heal.resilience.adaptive.limit";
+  /** Adaptive limit: calls in flight; tag name. */
+  public static final String LIMIT_IN_FLIGHT = "heal.resilience.adaptive.inflight";
+  /** Adaptive limit: admitted calls; tag name. */
+  public static final String LIMIT_ADMITTED = "heal.resilience.adaptive.admitted";
+  /** Adaptive limit: shed calls; tags name, priority. */
+  public static final String LIMIT_REJECTED = "heal.resilience.adaptive.rejected";
+  /** Calls answered by a degradation substitute; tag feature. */
+  public static final String DEGRADED_CALLS = "heal.resilience.degraded.calls";
+
+  private final Resilience resilience;
+  private volatile MeterRegistry registry;
+
+  public ResilienceMeters(Resilience resilience) {
+    this.resilience = resilience;
+  }
+
+  /** Binds every meter; {@code observers} etc. come from the {@link Resilience} being built. */
+  public void bindTo(MeterRegistry registry, Map<String, CircuitBreakerObserver> observers,
+      Map<String, RetryBudget> budgets, Map<String, AdaptiveLimiter> limiters,
+      Map<String, LongAdder> degraded) {
+    this.registry = registry;
+    TaggedRetryMetrics.ofRetryRegistry(resilience.retryRegistry()).bindTo(registry);
+    TaggedBulkheadMetrics.ofBulkheadRegistry(resilience.bulkheadRegistry()).bindTo(registry);
+    TaggedRateLimiterMetrics.ofRateLimiterRegistry(resilience.rateLimiterRegistry()).bindTo(registry);
+    TaggedTimeLimiterMetrics.ofTimeLimiterRegistry(resilience.timeLimiterRegistry()).bindTo(registry);
+    CircuitBreakerMetricNames names = CircuitBreakerMetricNames.ofDefaults();
+    for (CircuitBreakerObserver o : observers.values()) {
+      CircuitBreaker cb = o.circuitBreaker();
+      String n = cb.getName();
+      for (CircuitBreaker.State s : CircuitBreaker.State.values()) {
+        Gauge.builder(names.getStateMetricName(), cb, c -> c.getState() == s ? 1 : 0)
+            .tag("name", n).tag("state", s.name().toLowerCase(Locale.ROOT))
+            .description("The states of the circuit breaker").register(registry);
+      }
+      Gauge.builder(names.getFailureRateMetricName(), cb, c -> c.getMetrics().getFailureRate())
+          .tag("name", n).description("The failure rate of the circuit breaker").register(registry);
+      Gauge.builder(names.getSlowCallRateMetricName(), cb, c -> c.getMetrics().getSlowCallRate())
+          .tag("name", n).description("The slow call rate of the circuit breaker")
+          .register(registry);
+      Gauge.builder(names.getBufferedCallsMetricName(), cb,
+              c -> c.getMetrics().getNumberOfSuccessfulCalls())
+          .tag("name", n).tag("kind", "successful").register(registry);
+      Gauge.builder(names.getBufferedCallsMetricName(), cb,
+              c -> c.getMetrics().getNumberOfFailedCalls())
+          .tag("name", n).tag("kind", "failed").register(registry);
+      FunctionCounter.builder(names.getNotPermittedCallsMetricName(), cb,
+              c -> c.getMetrics().getNumberOfNotPermittedCalls())
+          .tag("name", n).tag("kind", "not_permitted").register(registry);
+      FunctionCounter.builder(CIRCUIT_BREAKER_CALLS, o, CircuitBreakerObserver::successes)
+          .tag("name", n).tag("outcome", "success").register(registry);
+      FunctionCounter.builder(CIRCUIT_BREAKER_CALLS, o, CircuitBreakerObserver::failures)
+          .tag("name", n).tag("outcome", "failure").register(registry);
+      FunctionCounter.builder(CIRCUIT_BREAKER_CALLS, o, CircuitBreakerObserver::rejections)
+          .tag("name", n).tag("outcome", "rejected").register(registry);
+    }
+    budgets.forEach((n, b) -> {
+      FunctionCounter.builder(BUDGET_REQUESTS, b, RetryBudget::requests).tag("name", n)
+          .register(registry);
+      FunctionCounter.builder(BUDGET_RETRIES, b, RetryBudget::retriesGranted).tag("name", n)
+          .tag("outcome", "granted").register(registry);
+      FunctionCounter.builder(BUDGET_RETRIES, b, RetryBudget::retriesRefused).tag("name", n)
+          .tag("outcome", "refused").register(registry);
+      Gauge.builder(BUDGET_AVAILABLE, b, RetryBudget::available).tag("name", n).register(registry);
+    });
+    limiters.forEach((n, l) -> {
+      Gauge.builder(LIMIT, l, AdaptiveLimiter::limit).tag("name", n).register(registry);
+      Gauge.builder(LIMIT_IN_FLIGHT, l, AdaptiveLimiter::inFlight).tag("name", n)
+          .register(registry);
+      FunctionCounter.builder(LIMIT_ADMITTED, l, AdaptiveLimiter::admitted).tag("name", n)
+          .register(registry);
+      for (Priority p : Priority.values()) {
+        FunctionCounter.builder(LIMIT_REJECTED, l, x -> x.rejected(p)).tag("name", n)
+            .tag("priority", p.name().toLowerCase(Locale.ROOT)).register(registry);
+      }
+    });
+    degraded.forEach(degradedCounter());
+  }
+
+  /** Registers the counter of a feature first seen after binding. */
+  public void degradedFeatureAdded(String feature, LongAdder counter) {
+    if (registry != null) {
+      degradedCounter().accept(feature, counter);
+    }
+  }
+
+  private BiConsumer<String, LongAdder> degradedCounter() {
+    return (f, a) -> FunctionCounter.builder(DEGRADED_CALLS, a, LongAdder::sum).tag("feature", f)
+        .register(registry);
+  }
+}

@@ -1,0 +1,184 @@
+package dev.heal.resilience;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowSynchronizationStrategy;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
+import java.time.Duration;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+class ResilienceConfigTest {
+
+  private static final String YAML = """
+      server:
+        port: 8080
+      resilience4j.circuitbreaker:
+        configs:
+          default:
+            slidingWindowSize: 50
+          strict:
+            failureRateThreshold: 10
+        instances:
+          payments:
+            failureRateThreshold: 50
+            waitDurationInOpenState: 30s
+            slowCallDurationThreshold: 500ms
+            slidingWindowType: TIME_BASED
+            slidingWindowSynchronizationStrategy: lock_free
+            recordExceptions:
+              - java.io.IOException
+          ledger:
+            baseConfig: strict
+      resilience4j.retry:
+        instances:
+          payments:
+            maxAttempts: 5
+            waitDuration: PT0.2S
+      resilience4j.bulkhead.instances.payments.maxConcurrentCalls: 7
+      resilience4j.ratelimiter.instances.payments:
+        limitForPeriod: 100
+        limitRefreshPeriod: 1s
+        timeoutDuration: 0
+      resilience4j.timelimiter.instances.payments.timeoutDuration: 2s
+      heal.resilience:
+        retrybudget.instances.payments:
+          ratio: 0.1
+          minRetriesPerSecond: 3
+          ttl: 5s
+        adaptivelimit.instances.payments:
+          minLimit: 2
+          initialLimit: 4
+          maxLimit: 40
+        dependencyScope.ledger: INSTANCE
+      """;
+
+  @Test
+  void loadsResilience4jPropertyNamesFromYamlOnTopOfHealDefaults() {
+    ResilienceConfig c = ResilienceConfig.fromYaml(YAML);
+    CircuitBreakerConfig p = c.circuitBreaker("payments").orElseThrow();
+    assertThat(p.getFailureRateThreshold()).isEqualTo(50f);
+    assertThat(p.getSlidingWindowSize()).isEqualTo(50);
+    assertThat(p.getSlidingWindowType()).isEqualTo(SlidingWindowType.TIME_BASED);
+    assertThat(p.getSlowCallDurationThreshold()).isEqualTo(Duration.ofMillis(500));
+    assertThat(p.getWaitIntervalFunctionInOpenState().apply(1)).isEqualTo(30_000L);
+    assertThat(p.getSlidingWindowSynchronizationStrategy())
+        .isEqualTo(SlidingWindowSynchronizationStrategy.LOCK_FREE);
+    assertThat(p.getSlowCallRateThreshold()).isEqualTo(80f);
+    assertThat(p.getRecordExceptionPredicate().test(new java.io.IOException())).isTrue();
+
+    CircuitBreakerConfig ledger = c.circuitBreaker("ledger").orElseThrow();
+    assertThat(ledger.getFailureRateThreshold()).isEqualTo(10f);
+    assertThat(ledger.getSlidingWindowSize()).isEqualTo(100); // baseConfig replaces default
+    assertThat(ledger.getSlidingWindowSynchronizationStrategy())
+        .isEqualTo(SlidingWindowSynchronizationStrategy.SYNCHRONIZED);
+
+    assertThat(c.retry("payments").orElseThrow().getMaxAttempts()).isEqualTo(5);
+    assertThat(c.retryBudget("payments").orElseThrow().ratio()).isEqualTo(0.1);
+    assertThat(c.adaptiveLimit("payments").orElseThrow().maxLimit()).isEqualTo(40);
+
+    Resilience r = Resilience.builder().config(c).build();
+    assertThat(r.bulkhead("payments").orElseThrow().getBulkheadConfig().getMaxConcurrentCalls())
+        .isEqualTo(7);
+    assertThat(r.rateLimiter("payments").orElseThrow().getRateLimiterConfig().getLimitForPeriod())
+        .isEqualTo(100);
+    assertThat(r.timeLimiter("payments").orElseThrow().getTimeLimiterConfig().getTimeoutDuration())
+        .isEqualTo(Duration.ofSeconds(2));
+    assertThat(r.dependencyScope("ledger")).isEqualTo(DependencyScope.INSTANCE);
+    assertThat(r.dependencyScope("payments")).isEqualTo(DependencyScope.SHARED);
+  }
+
+  @Test
+  void retriesDefaultToExponentialBackoffWithJitter() {
+    ResilienceConfig c = ResilienceConfig.fromYaml(
+        "resilience4j.retry.instances.x.maxAttempts: 4\n");
+    var f = c.retry("x").orElseThrow().getIntervalBiFunction();
+    long first = f.apply(1, null);
+    long third = f.apply(3, null);
+    assertThat(first).isBetween(50L, 150L);
+    assertThat(third).isBetween(200L, 600L);
+  }
+
+  @Test
+  void loadsProperties() {
+    Properties p = new Properties();
+    p.setProperty("resilience4j.circuitbreaker.instances.payments.minimumNumberOfCalls", "5");
+    p.setProperty("resilience4j.circuitbreaker.instances.payments.ignoreExceptions",
+        "java.lang.IllegalArgumentException, java.lang.IllegalStateException");
+    p.setProperty("unrelated.key", "x");
+    CircuitBreakerConfig c = ResilienceConfig.fromProperties(p).circuitBreaker("payments")
+        .orElseThrow();
+    assertThat(c.getMinimumNumberOfCalls()).isEqualTo(5);
+    assertThat(c.getIgnoreExceptionPredicate().test(new IllegalStateException())).isTrue();
+  }
+
+  @Test
+  void aMisspelledPropertyIsRejectedNamingTheKey() {
+    assertThatThrownBy(() -> ResilienceConfig.fromYaml(
+        "resilience4j.circuitbreaker.instances.payments.failureRateTreshold: 50\n"))
+        .isInstanceOf(ResilienceException.class)
+        .hasMessageContaining(
+            "unknown key 'resilience4j.circuitbreaker.instances.payments.failureRateTreshold'")
+        .hasMessageContaining("failureRateThreshold");
+  }
+
+  @Test
+  void aBadValueIsRejectedNamingTheKeyAndTheExpectedForm() {
+    assertThatThrownBy(() -> ResilienceConfig.fromYaml(
+        "resilience4j.circuitbreaker.instances.payments.waitDurationInOpenState: soon\n"))
+        .isInstanceOf(ResilienceException.class)
+        .hasMessage("resilience4j.circuitbreaker.instances.payments.waitDurationInOpenState:"
+            + " expected a duration such as 500ms, 10s, 2m or PT10S, got 'soon'");
+    assertThatThrownBy(() -> ResilienceConfig.fromYaml(
+        "resilience4j.retry.instances.payments.maxAttempts: three\n"))
+        .hasMessageContaining("resilience4j.retry.instances.payments.maxAttempts: expected an integer");
+    assertThatThrownBy(() -> ResilienceConfig.fromYaml(
+        "resilience4j.circuitbreaker.instances.p.slidingWindowType: SIDEWAYS\n"))
+        .hasMessageContaining("one of [TIME_BASED, COUNT_BASED]");
+    assertThatThrownBy(() -> ResilienceConfig.fromYaml(
+        "resilience4j.circuitbreaker.instances.p.recordExceptions: [com.example.Nope]\n"))
+        .hasMessageContaining("class com.example.Nope was not found");
+  }
+
+  @Test
+  void anOutOfRangeValueIsRejectedNamingTheInstance() {
+    assertThatThrownBy(() -> ResilienceConfig.fromYaml(
+        "resilience4j.circuitbreaker.instances.payments.failureRateThreshold: 150\n"))
+        .isInstanceOf(ResilienceException.class)
+        .hasMessageStartingWith("resilience4j.circuitbreaker.instances.payments: ");
+    assertThatThrownBy(() -> ResilienceConfig.fromYaml(
+        "heal.resilience.retrybudget.instances.db.ratio: 2\n"))
+        .hasMessageStartingWith("heal.resilience.retrybudget.instances.db: ratio must be");
+  }
+
+  @Test
+  void unknownStructureAndBaseConfigAreRejected() {
+    assertThatThrownBy(() -> ResilienceConfig.fromYaml("resilience4j.circuitbraker.instances.x.a: 1\n"))
+        .hasMessageContaining("unknown key 'resilience4j.circuitbraker.instances.x.a'");
+    assertThatThrownBy(() -> ResilienceConfig.fromYaml(
+        "resilience4j.circuitbreaker.instances.x.baseConfig: nope\n"))
+        .hasMessageContaining("no resilience4j.circuitbreaker.configs.nope is defined");
+    assertThatThrownBy(() -> Resilience.builder()
+        .config(ResilienceConfig.fromYaml("heal.resilience.dependencyScope.ghost: SHARED\n"))
+        .build())
+        .hasMessageContaining("'ghost', which is not a configured circuit breaker");
+  }
+
+  @Test
+  void builderDefaultsDetectSlowCallsAndKeepTheAllocationFreeWindow() {
+    Resilience r = Resilience.builder().circuitBreaker("a")
+        .circuitBreaker("b", b -> b.slidingWindowSynchronizationStrategy(
+            SlidingWindowSynchronizationStrategy.LOCK_FREE))
+        .build();
+    assertThat(r.circuitBreaker("b").orElseThrow().getCircuitBreakerConfig()
+        .getSlidingWindowSynchronizationStrategy())
+        .isEqualTo(SlidingWindowSynchronizationStrategy.LOCK_FREE);
+    CircuitBreakerConfig c = r.circuitBreaker("a").orElseThrow().getCircuitBreakerConfig();
+    assertThat(c.getSlidingWindowSynchronizationStrategy())
+        .isEqualTo(SlidingWindowSynchronizationStrategy.SYNCHRONIZED);
+    assertThat(c.getSlowCallDurationThreshold()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(c.getSlowCallRateThreshold()).isEqualTo(80f);
+  }
+}
