@@ -10,10 +10,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** {@link PaymentsClient} over HTTP with the JDK client; connect 500 ms, request 1 s. Thread-safe. */
-final class HttpPaymentsClient implements PaymentsClient {
+public final class HttpPaymentsClient implements PaymentsClient {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final URI base;
   private final Duration timeout;
@@ -30,8 +31,13 @@ final class HttpPaymentsClient implements PaymentsClient {
     return HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
   }
 
+  /** The fallback: the order stays PAYMENT_PENDING and the settler pays it later. */
+  public Optional<String> paymentPending(String orderId, BigDecimal amount, Throwable cause) {
+    return Optional.empty();
+  }
+
   @Override
-  public String pay(String orderId, BigDecimal amount) throws PaymentException {
+  public Optional<String> pay(String orderId, BigDecimal amount) throws PaymentException {
     try {
       byte[] body = JSON.writeValueAsBytes(Map.of("orderId", orderId, "amount", amount));
       HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(base.resolve("/payments")).timeout(timeout)
@@ -41,7 +47,7 @@ final class HttpPaymentsClient implements PaymentsClient {
         throw new PaymentException("payments answered " + r.statusCode());
       }
       JsonNode node = JSON.readTree(r.body());
-      return node.path("paymentId").asText();
+      return Optional.of(node.path("paymentId").asText());
     } catch (IOException e) {
       throw new PaymentException("payments unreachable: " + e.getClass().getSimpleName());
     } catch (InterruptedException e) {

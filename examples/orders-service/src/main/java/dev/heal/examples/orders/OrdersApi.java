@@ -137,9 +137,12 @@ final class OrdersApi implements HttpHandler {
       return new Response(202, view(queued));
     }
     try {
-      String paymentId = payments.pay(order.id(), order.total());
-      repository.markPaid(order.id(), paymentId);
-      return new Response(201, view(order.withStatus(Order.PAID, Optional.of(paymentId))));
+      Optional<String> paymentId = payments.pay(order.id(), order.total());
+      if (paymentId.isEmpty()) {
+        return new Response(201, view(order)); // payment pending: the settler pays it later
+      }
+      repository.markPaid(order.id(), paymentId.get());
+      return new Response(201, view(order.withStatus(Order.PAID, paymentId)));
     } catch (PaymentsClient.PaymentException | SQLException | RuntimeException e) {
       // Fallback: the order is stored; payment settles later.
       return new Response(stored ? 201 : 202, view(order));

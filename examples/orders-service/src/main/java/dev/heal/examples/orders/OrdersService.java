@@ -11,6 +11,8 @@ import dev.heal.core.health.HealthMetrics;
 import dev.heal.core.health.HealthRegistry;
 import dev.heal.core.health.HealthResult;
 import dev.heal.core.healer.Action;
+import dev.heal.core.healer.ActionResult;
+import dev.heal.core.healer.SignalSink;
 import dev.heal.core.healer.Actions;
 import dev.heal.core.healer.EpisodesEndpoint;
 import dev.heal.core.healer.Healer;
@@ -22,20 +24,33 @@ import dev.heal.core.http.ProbeHandler;
 import dev.heal.core.http.ProbeServer;
 import dev.heal.core.notify.WebhookNotifier;
 import dev.heal.core.time.HealClock;
+import dev.heal.k8s.HealerEvents;
+import dev.heal.k8s.KubernetesEnvironment;
+import dev.heal.k8s.KubernetesEvents;
+import dev.heal.k8s.KubernetesHealing;
+import dev.heal.k8s.Leadership;
+import dev.heal.resilience.Resilience;
+import dev.heal.resilience.ResilienceConfig;
+import dev.heal.resilience.ResilienceSignals;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * orders-service wired with heal everywhere a real team would put it: readiness checks for the
@@ -51,7 +66,9 @@ public final class OrdersService implements AutoCloseable {
   private final SwitchableDataSource db;
   private final OrderRepository repository;
   private final Outbox outbox = new Outbox(10_000);
-  private final HttpPaymentsClient payments;
+  private final HttpPaymentsClient httpPayments;
+  private final PaymentsClient payments;
+  private final Resilience resilience;
   private final Settler settler;
   private final Features features = new Features();
   private final HealthRegistry health;
@@ -62,6 +79,7 @@ public final class OrdersService implements AutoCloseable {
   private final ProbeServer probes;
   private final OrdersApi ordersApi;
   private final List<AutoCloseable> closeables = new ArrayList<>();
+  private Optional<HealerEvents> kubernetesEvents = Optional.empty();
 
   private OrdersService(OrdersConfig config, HealClock clock) throws IOException, SQLException {
     this.config = config;
@@ -69,11 +87,20 @@ public final class OrdersService implements AutoCloseable {
     this.db = new SwitchableDataSource(config.dbUrl(), config.dbUser(), config.dbPassword());
     this.repository = new OrderRepository(db);
     repository.createSchema();
-    this.payments = new HttpPaymentsClient(config.paymentsUrl(), config.paymentsTimeout());
-    this.settler = new Settler(clock, Duration.ofSeconds(1), repository, outbox, payments);
+    this.httpPayments = new HttpPaymentsClient(config.paymentsUrl(), config.paymentsTimeout());
     Feature recommendations = features.define("recommendations", DegradationLevel.REDUCED);
 
     health = HealthRegistry.builder().clock(clock).build();
+    // The healer is built after the policies it heals; signals reach it through this forwarder.
+    AtomicReference<SignalSink> healerSink = new AtomicReference<>(SignalSink.NONE);
+    try (InputStream yaml = OrdersService.class.getResourceAsStream("/resilience.yaml")) {
+      resilience = Resilience.builder().clock(clock).signals(s -> healerSink.get().accept(s))
+          .healthRegistry(health).meterRegistry(metrics).features(features::isEnabled)
+          .config(ResilienceConfig.fromYaml(yaml)).build();
+    }
+    this.payments = config.heal() ? resilience.proxy(PaymentsClient.class, httpPayments) : httpPayments;
+    this.settler = new Settler(clock, Duration.ofSeconds(1), repository, outbox, payments);
+    KubernetesEnvironment cluster = KubernetesEnvironment.detect();
     // Readiness follows this instance's ability to serve. The database and payments are shared by
     // every replica, so their checks are non-critical: DEGRADED keeps the pod in rotation (orders
     // are still accepted: queued or payment-pending) instead of taking the whole fleet out.
@@ -84,7 +111,7 @@ public final class OrdersService implements AutoCloseable {
         });
     health.register(HealthCheckConfig.builder("payments").external(true).critical(false)
         .interval(Duration.ofMillis(500)).timeout(Duration.ofSeconds(1)).failureThreshold(2).build(),
-        () -> payments.ping() ? HealthResult.up() : HealthResult.down("payments-service does not answer /payments/ping"));
+        () -> httpPayments.ping() ? HealthResult.up() : HealthResult.down("payments-service does not answer /payments/ping"));
     AtomicInteger outboxSize = new AtomicInteger();
     health.register(HealthCheckConfig.builder("outbox").critical(true).interval(Duration.ofSeconds(1)).build(), () -> {
       outboxSize.set(outbox.size());
@@ -106,21 +133,34 @@ public final class OrdersService implements AutoCloseable {
             // The outbox is this instance's own: stop taking traffic while the settler restarts.
             .then(Actions.sequence("drainAndRestartSettler", Actions.drain(health), Actions.restart("settler", settler)))
             .verifyWithin(Duration.ofSeconds(30))
+            // Last resort, in a cluster only: evict this pod (PodDisruptionBudgets apply).
+            .escalateTo(kubernetes(cluster, clock).<Action>map(KubernetesHealing::evictSelf)
+                .orElse(Action.of("evictSelf", ctx -> ActionResult.unavailable("not running in Kubernetes: "
+                    + cluster.unavailableReason().orElse("no cluster")))))
             .build())
         .plan(RecoveryPlan.when(Trigger.check("payments").isDown()).named("payments-recovery")
-            .then(Action.run("resetPaymentsClient", payments::reset)).verifyWithin(Duration.ofSeconds(5))
+            .then(Action.run("resetPaymentsClient", httpPayments::reset)).verifyWithin(Duration.ofSeconds(5))
             .escalateTo(Actions.restart("settler", settler)).verifyWithin(Duration.ofMinutes(5))
+            .build())
+        .plan(RecoveryPlan.when(Trigger.signal(ResilienceSignals.CIRCUIT_BREAKER, "payments")
+                .forAtLeast(Duration.ofSeconds(10))).named("payments-circuit-open")
+            .then(Action.run("resetPaymentsClient", httpPayments::reset)).verifyWithin(Duration.ofSeconds(30))
             .build())
         .plan(RecoveryPlan.when(Trigger.signal("overload")).named("brownout")
             .then(Actions.degrade(features, DegradationLevel.REDUCED)).verifyWithin(Duration.ofMinutes(10)).build())
         .plan(RecoveryPlan.when(Trigger.alert("alertname=OrdersHighErrorRate")).named("alert-high-error-rate")
             .target("orders-api")
-            .then(Actions.sequence("resetConnections", Action.run("resetPaymentsClient", payments::reset),
+            .then(Actions.sequence("resetConnections", Action.run("resetPaymentsClient", httpPayments::reset),
                 Action.run("reconnectPool", db::reconnect)))
             .verifyWithin(Duration.ofMinutes(2)).build());
     healer = config.heal() ? hb.build() : null;
     if (healer != null) {
+      healerSink.set(healer);
       healer.addListener(new HealerTracing(GlobalOpenTelemetry.get()));
+      kubernetesEvents.ifPresent(e -> {
+        healer.addListener(e);
+        closeables.add(e);
+      });
       config.slackWebhook().ifPresent(url -> {
         WebhookNotifier slack = WebhookNotifier.slack(url).service("orders-service").clock(clock).build();
         healer.addListener(slack);
@@ -158,6 +198,21 @@ public final class OrdersService implements AutoCloseable {
     if (healer != null) {
       scheduleOverloadWatch();
     }
+  }
+
+  /** Cluster actions when running in Kubernetes; the budget is shared through a ConfigMap. */
+  private Optional<KubernetesHealing> kubernetes(KubernetesEnvironment env, HealClock clock) {
+    if (!env.clusterActionsAvailable()) {
+      return Optional.empty();
+    }
+    KubernetesClient client = new KubernetesClientBuilder().build();
+    closeables.add(client);
+    KubernetesEvents events = KubernetesEvents.builder().client(client).component("heal")
+        .instance(env.podName().orElse("orders-service")).namespace(env.namespace().orElse("default")).clock(clock).build();
+    kubernetesEvents = Optional.of(HealerEvents.onPod(events, env));
+    // Each replica may evict only itself; the ConfigMap budget bounds the fleet.
+    return Optional.of(KubernetesHealing.builder().client(client).environment(env).leadership(Leadership.always())
+        .events(events).clock(clock).build());
   }
 
   /** Starts orders-service. */

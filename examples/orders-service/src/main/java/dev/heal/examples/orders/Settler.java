@@ -62,8 +62,11 @@ final class Settler implements Lifecycle {
     try {
       List<Order> pending = repository.pending(100);
       for (Order o : pending) {
-        String paymentId = payments.pay(o.id(), o.total());
-        repository.markPaid(o.id(), paymentId);
+        var paymentId = payments.pay(o.id(), o.total());
+        if (paymentId.isEmpty()) {
+          return; // payments is still unavailable; try again next round
+        }
+        repository.markPaid(o.id(), paymentId.get());
         settled.incrementAndGet();
       }
     } catch (Exception e) {
