@@ -6,7 +6,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -127,7 +126,11 @@ public final class ChaosMeshExporter {
     spec.put("historyLimit", historyLimit);
     spec.put("concurrencyPolicy", "Forbid");
     spec.put("type", kind);
-    spec.put(Character.toLowerCase(kind.charAt(0)) + kind.substring(1), res.get("spec"));
+    spec.put(switch (kind) {
+      case "HTTPChaos" -> "httpChaos";
+      case "PodChaos" -> "podChaos";
+      default -> "networkChaos";
+    }, res.get("spec"));
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("apiVersion", API_VERSION);
     out.put("kind", "Schedule");
