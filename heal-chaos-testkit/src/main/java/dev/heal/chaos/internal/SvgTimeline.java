@@ -22,7 +22,7 @@ public final class SvgTimeline {
   private static final int RATE_H = 150;
   private static final int LAT_TOP = 270;
   private static final int LAT_H = 130;
-  private static final int H = 500;
+  private static final int H = 440;
   private static final String[] FAULT_COLORS = {"#f4a261", "#e76f51", "#e9c46a", "#a8dadc"};
 
   private SvgTimeline() {}
@@ -75,42 +75,61 @@ public final class SvgTimeline {
             bx, RATE_TOP + RATE_H - okH - errH, bw - 2, errH));
       }
     }
-    s.append(text(W - RIGHT - 190, RATE_TOP + 12, 10, "normal", "#2a9d8f", "■ successful"));
-    s.append(text(W - RIGHT - 110, RATE_TOP + 12, 10, "normal", "#d62828", "■ failed"));
+    s.append(text(W - RIGHT - 150, 22, 10, "normal", "#2a9d8f", "■ successful"));
+    s.append(text(W - RIGHT - 70, 22, 10, "normal", "#d62828", "■ failed"));
 
     // latency panel
     axes(s, LAT_TOP, LAT_H, maxLat, "latency ms", total);
     s.append(polyline(buckets, total, maxLat, true, "#264653"));
     s.append(polyline(buckets, total, maxLat, false, "#8d99ae"));
-    s.append(text(W - RIGHT - 190, LAT_TOP + 12, 10, "normal", "#264653", "— p99"));
-    s.append(text(W - RIGHT - 110, LAT_TOP + 12, 10, "normal", "#8d99ae", "— p50"));
+    s.append(text(W - RIGHT - 150, 36, 10, "normal", "#264653", "— p99 latency"));
+    s.append(text(W - RIGHT - 70, 36, 10, "normal", "#8d99ae", "— p50"));
 
-    // heal markers
-    int mi = 0;
+    // heal markers: a dashed line each; labels of events at the same instant are joined and written
+    // vertically along the line, so they never overlap
+    java.util.Map<Long, java.util.List<Marker>> byTime = new java.util.TreeMap<>();
     for (Marker m : r.markers()) {
-      if (m.kind().equals("IGNORED") || m.kind().equals("SUPPRESSED")) {
-        continue;
+      if (!m.kind().equals("IGNORED") && !m.kind().equals("SUPPRESSED")) {
+        byTime.computeIfAbsent(m.offsetNanos(), k -> new java.util.ArrayList<>()).add(m);
       }
-      double mx = x(m.offsetNanos(), total);
-      String color = switch (m.kind()) {
-        case "EPISODE_OPENED" -> "#1d3557";
-        case "STEP_STARTED" -> "#7b2cbf";
-        case "EPISODE_CLOSED" -> "#2a9d8f";
-        case "health" -> "#e63946";
-        default -> "#6c757d";
-      };
-      boolean major = !m.kind().equals("health") && !m.kind().equals("STEP_FINISHED");
+    }
+    for (java.util.Map.Entry<Long, java.util.List<Marker>> e : byTime.entrySet()) {
+      double mx = x(e.getKey(), total);
+      java.util.List<String> labels = new java.util.ArrayList<>();
+      String color = "#6c757d";
+      boolean major = false;
+      for (Marker m : e.getValue()) {
+        String c = switch (m.kind()) {
+          case "EPISODE_OPENED" -> "#1d3557";
+          case "STEP_STARTED" -> "#7b2cbf";
+          case "EPISODE_CLOSED" -> "#2a9d8f";
+          case "health" -> "#e63946";
+          default -> "#6c757d";
+        };
+        switch (m.kind()) {
+          case "EPISODE_OPENED" -> labels.add("episode opened");
+          case "STEP_STARTED" -> labels.add("action: " + m.label());
+          case "EPISODE_CLOSED" -> labels.add("episode closed");
+          case "health", "STEP_FINISHED" -> { }
+          default -> labels.add(m.kind().toLowerCase(Locale.ROOT).replace('_', ' '));
+        }
+        if (!m.kind().equals("health") && !m.kind().equals("STEP_FINISHED")) {
+          if (!major || m.kind().equals("STEP_STARTED")) {
+            color = c;
+          }
+          major = true;
+        } else if (!major) {
+          color = c;
+        }
+      }
       s.append(String.format(Locale.ROOT,
           "<line class=\"marker\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"%s\" stroke-width=\"%s\" stroke-dasharray=\"4 3\"/>\n",
           mx, RATE_TOP, mx, LAT_TOP + LAT_H, color, major ? "1.5" : "0.8"));
-      if (major) {
-        String label = switch (m.kind()) {
-          case "EPISODE_OPENED" -> "episode opened";
-          case "STEP_STARTED" -> "action: " + m.label();
-          case "EPISODE_CLOSED" -> "episode closed";
-          default -> m.kind().toLowerCase(Locale.ROOT);
-        };
-        s.append(text(mx + 3, LAT_TOP + LAT_H + 42 + 12 * (mi++ % 4), 10, "normal", color, label));
+      if (!labels.isEmpty()) {
+        double ly = LAT_TOP + LAT_H - 4;
+        s.append(String.format(Locale.ROOT,
+            "<text x=\"%.1f\" y=\"%.1f\" font-size=\"9\" fill=\"%s\" stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\" transform=\"rotate(-90 %.1f %.1f)\">%s</text>\n",
+            mx - 2, ly, color, mx - 2, ly, esc(String.join(" · ", labels))));
       }
     }
 
@@ -203,7 +222,7 @@ public final class SvgTimeline {
   }
 
   private static String trim(double v) {
-    return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%.1f", v);
+    return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%.2f", v).replaceAll("0+$", "");
   }
 
   private static double niceCeil(double v) {

@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 import dev.heal.chaos.FaultNeverFiredException;
+import dev.heal.chaos.junit.samples.ExperimentSample;
 import dev.heal.chaos.junit.samples.FailingChaosSample;
 import dev.heal.chaos.junit.samples.LeakSample;
 import dev.heal.chaos.junit.samples.PassingPropertySample;
 import dev.heal.chaos.junit.samples.PropertySample;
 import dev.heal.chaos.junit.samples.UnfiredFaultSample;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -102,5 +105,19 @@ class ChaosExtensionEngineTest {
         .map(e -> e.getPayload(ReportEntry.class).orElseThrow().getKeyValuePairs()).toList();
     assertThat(entries).anySatisfy(m -> assertThat(m).containsKey("heal.chaos.fault.db:error"));
     assertThat(entries).anySatisfy(m -> assertThat(m.get("heal.chaos.seed")).isEqualTo("123 (from the annotation)"));
+  }
+
+  @Test
+  void experimentReportsAreWrittenAndAttached() throws Exception {
+    EngineExecutionResults r = run(ExperimentSample.class);
+    r.testEvents().assertStatistics(s -> s.succeeded(1));
+    List<Map<String, String>> entries = r.allEvents().reportingEntryPublished().stream()
+        .map(e -> e.getPayload(ReportEntry.class).orElseThrow().getKeyValuePairs()).toList();
+    String json = entries.stream().map(m -> m.get("heal.chaos.report.json")).filter(v -> v != null).findFirst().orElseThrow();
+    String svg = entries.stream().map(m -> m.get("heal.chaos.report.svg")).filter(v -> v != null).findFirst().orElseThrow();
+    assertThat(Path.of(json)).exists().isRegularFile();
+    assertThat(Files.readString(Path.of(json))).contains("\"seed\" : 8");
+    assertThat(Path.of(svg)).exists();
+    assertThat(svg).contains("heal-chaos-samples").contains("runsAnExperiment-1-sample.svg");
   }
 }
