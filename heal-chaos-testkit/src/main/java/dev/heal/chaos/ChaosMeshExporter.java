@@ -1,0 +1,359 @@
+package dev.heal.chaos;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Exports {@link Fault}s and {@link FaultSchedule}s as Chaos Mesh resources ({@code apiVersion:
+ * chaos-mesh.org/v1alpha1}), so an experiment proven locally runs in a cluster:
+ *
+ * <table>
+ *   <caption>Mapping</caption>
+ *   <tr><th>Effect</th><th>Chaos Mesh</th></tr>
+ *   <tr><td>{@link Effect.PodKill}</td><td>PodChaos {@code pod-kill}</td></tr>
+ *   <tr><td>{@link Effect.PodFailure}</td><td>PodChaos {@code pod-failure}</td></tr>
+ *   <tr><td>{@link Effect.NetworkLatency}</td><td>NetworkChaos {@code delay} (latency, jitter, direction)</td></tr>
+ *   <tr><td>{@link Effect.PacketLoss}</td><td>NetworkChaos {@code loss}</td></tr>
+ *   <tr><td>{@link Effect.Blackhole}</td><td>NetworkChaos {@code partition}</td></tr>
+ *   <tr><td>{@link Effect.Bandwidth}</td><td>NetworkChaos {@code bandwidth} (rate in bits/s, limit, buffer)</td></tr>
+ *   <tr><td>{@link Effect.Latency}, {@link Effect.Hang}</td><td>HTTPChaos {@code delay} on the workload's HTTP
+ *       port, or NetworkChaos {@code delay} (mean latency) when it has none</td></tr>
+ *   <tr><td>{@link Effect.Error}, {@link Effect.Throwing}</td><td>HTTPChaos {@code abort} (needs an HTTP port)</td></tr>
+ * </table>
+ *
+ * <p>Each fault's target maps to a {@link Workload} (namespace, label selector, optional HTTP port).
+ * Directions: the selected pods are the target (the server); {@link Direction#DOWNSTREAM} is their
+ * egress ({@code to}), {@link Direction#UPSTREAM} their ingress ({@code from}). Not exported: a
+ * fault's rate (Chaos Mesh injects into every matching packet or request; {@code mode} picks pods)
+ * and its start offset (use a {@code Schedule} or a Workflow to sequence). Other effects are
+ * refused with a {@link ChaosException}.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class ChaosMeshExporter {
+  public static final String API_VERSION = "chaos-mesh.org/v1alpha1";
+
+  private static final YAMLMapper YAML = new YAMLMapper(new YAMLFactory()
+      .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+      .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS));
+
+  private final Map<String, Workload> workloads;
+  private final String mode;
+  private final long bandwidthLimit;
+  private final long bandwidthBuffer;
+
+  private ChaosMeshExporter(Builder b) {
+    this.workloads = Map.copyOf(b.workloads);
+    this.mode = b.mode;
+    this.bandwidthLimit = b.bandwidthLimit;
+    this.bandwidthBuffer = b.bandwidthBuffer;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Where a target runs in the cluster. Immutable.
+   *
+   * @param namespace the pods' namespace
+   * @param labels label selector of the pods
+   * @param httpPort the port the workload serves HTTP on, for HTTPChaos
+   */
+  public record Workload(String namespace, Map<String, String> labels, Optional<Integer> httpPort) {
+    public Workload {
+      Objects.requireNonNull(namespace, "namespace");
+      labels = Map.copyOf(labels);
+      Objects.requireNonNull(httpPort, "httpPort");
+      if (labels.isEmpty()) {
+        throw new IllegalArgumentException("labels must not be empty: a selector without labels hits every pod");
+      }
+    }
+
+    /** Pods in {@code namespace} with label {@code key=value}. */
+    public static Workload of(String namespace, String key, String value) {
+      return new Workload(namespace, Map.of(key, value), Optional.empty());
+    }
+
+    public Workload withHttpPort(int port) {
+      return new Workload(namespace, labels, Optional.of(port));
+    }
+  }
+
+  /** One resource per fault, as YAML documents separated by {@code ---}. */
+  public String toYaml(FaultSchedule schedule) {
+    StringBuilder sb = new StringBuilder();
+    for (Fault f : schedule.faults()) {
+      sb.append(toYaml(f));
+    }
+    return sb.toString();
+  }
+
+  /** The resource for one fault, as a YAML document. */
+  public String toYaml(Fault fault) {
+    return write(toResource(fault));
+  }
+
+  /**
+   * A {@code Schedule} that creates {@code fault}'s resource on {@code cron} (standard five-field
+   * cron), keeping {@code historyLimit} finished runs and never running two at once.
+   */
+  public String toScheduleYaml(Fault fault, String cron, int historyLimit) {
+    Objects.requireNonNull(cron, "cron");
+    if (cron.isBlank() || cron.trim().split("\\s+").length != 5) {
+      throw new IllegalArgumentException("cron must have five fields, e.g. '*/30 * * * *': '" + cron + "'");
+    }
+    if (historyLimit < 1) {
+      throw new IllegalArgumentException("historyLimit must be >= 1: " + historyLimit);
+    }
+    Map<String, Object> res = toResource(fault);
+    String kind = (String) res.get("kind");
+    if (!(fault.effect() instanceof Effect.PodKill) && fault.duration().isEmpty()) {
+      throw new ChaosException("fault '" + fault.name() + "' needs a duration to be scheduled");
+    }
+    Map<String, Object> spec = new LinkedHashMap<>();
+    spec.put("schedule", cron.trim());
+    spec.put("historyLimit", historyLimit);
+    spec.put("concurrencyPolicy", "Forbid");
+    spec.put("type", kind);
+    spec.put(switch (kind) {
+      case "HTTPChaos" -> "httpChaos";
+      case "PodChaos" -> "podChaos";
+      default -> "networkChaos";
+    }, res.get("spec"));
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("apiVersion", API_VERSION);
+    out.put("kind", "Schedule");
+    out.put("metadata", metadata(fault.name() + "-schedule", workload(fault).namespace()));
+    out.put("spec", spec);
+    return write(out);
+  }
+
+  /** The resource as maps and lists (what {@link #toYaml(Fault)} writes). */
+  public Map<String, Object> toResource(Fault fault) {
+    Objects.requireNonNull(fault, "fault");
+    Workload w = workload(fault);
+    Effect e = fault.effect();
+    Map<String, Object> spec = new LinkedHashMap<>();
+    String kind;
+    if (e instanceof Effect.PodKill) {
+      kind = "PodChaos";
+      spec.put("action", "pod-kill");
+    } else if (e instanceof Effect.PodFailure) {
+      kind = "PodChaos";
+      spec.put("action", "pod-failure");
+    } else if (e instanceof Effect.NetworkLatency l) {
+      kind = "NetworkChaos";
+      spec.put("action", "delay");
+      spec.put("delay", delay(l.latency(), l.jitter()));
+      spec.put("direction", direction(l.direction()));
+    } else if (e instanceof Effect.PacketLoss p) {
+      kind = "NetworkChaos";
+      spec.put("action", "loss");
+      Map<String, Object> loss = new LinkedHashMap<>();
+      loss.put("loss", trim(p.percent()));
+      loss.put("correlation", "0");
+      spec.put("loss", loss);
+    } else if (e instanceof Effect.Blackhole b) {
+      kind = "NetworkChaos";
+      spec.put("action", "partition");
+      spec.put("direction", direction(b.direction()));
+    } else if (e instanceof Effect.Bandwidth b) {
+      kind = "NetworkChaos";
+      spec.put("action", "bandwidth");
+      Map<String, Object> bw = new LinkedHashMap<>();
+      bw.put("rate", bitsPerSecond(b.bytesPerSecond()));
+      bw.put("limit", bandwidthLimit);
+      bw.put("buffer", bandwidthBuffer);
+      spec.put("bandwidth", bw);
+      spec.put("direction", direction(b.direction()));
+    } else if (e instanceof Effect.Latency || e instanceof Effect.Hang) {
+      Duration d = e instanceof Effect.Latency l ? l.distribution().mean() : ((Effect.Hang) e).max();
+      if (w.httpPort().isPresent()) {
+        kind = "HTTPChaos";
+        http(spec, w);
+        spec.put("delay", goDuration(d));
+      } else {
+        kind = "NetworkChaos";
+        spec.put("action", "delay");
+        spec.put("delay", delay(d, Duration.ZERO));
+        spec.put("direction", "to");
+      }
+    } else if (e instanceof Effect.Error || e instanceof Effect.Throwing) {
+      if (w.httpPort().isEmpty()) {
+        throw new ChaosException("fault '" + fault.name() + "' (" + e.kind() + ") exports as HTTPChaos abort,"
+            + " which needs the workload's HTTP port: Workload.withHttpPort(...) for target '" + fault.target() + "'");
+      }
+      kind = "HTTPChaos";
+      http(spec, w);
+      spec.put("abort", true);
+    } else {
+      throw new ChaosException("fault '" + fault.name() + "' (" + e.kind() + ") has no Chaos Mesh equivalent;"
+          + " exportable: pod-kill, pod-failure, net-latency, packet-loss, blackhole, bandwidth, latency, hang, error");
+    }
+    Map<String, Object> full = new LinkedHashMap<>();
+    full.put("mode", mode);
+    full.put("selector", selector(w));
+    full.putAll(spec);
+    if (!(e instanceof Effect.PodKill)) {
+      fault.duration().ifPresent(d -> full.put("duration", goDuration(d)));
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("apiVersion", API_VERSION);
+    out.put("kind", kind);
+    out.put("metadata", metadata(fault.name(), w.namespace()));
+    out.put("spec", full);
+    return out;
+  }
+
+  private Workload workload(Fault f) {
+    Workload w = workloads.get(f.target());
+    if (w == null) {
+      throw new ChaosException("no workload for target '" + f.target() + "' (fault '" + f.name()
+          + "'); add ChaosMeshExporter.builder().workload(\"" + f.target() + "\", ...)");
+    }
+    return w;
+  }
+
+  private static void http(Map<String, Object> spec, Workload w) {
+    spec.put("target", "Request");
+    spec.put("port", w.httpPort().orElseThrow());
+    spec.put("path", "*");
+  }
+
+  private static Map<String, Object> delay(Duration latency, Duration jitter) {
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("latency", goDuration(latency));
+    d.put("jitter", goDuration(jitter));
+    d.put("correlation", "0");
+    return d;
+  }
+
+  private static Map<String, Object> selector(Workload w) {
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("namespaces", List.of(w.namespace()));
+    s.put("labelSelectors", new java.util.TreeMap<>(w.labels()));
+    return s;
+  }
+
+  private static Map<String, Object> metadata(String name, String namespace) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("name", resourceName(name));
+    m.put("namespace", namespace);
+    m.put("labels", Map.of("app.kubernetes.io/managed-by", "heal-chaos-testkit"));
+    return m;
+  }
+
+  /** A valid Kubernetes name (RFC 1123 label, at most 57 characters so a Schedule can suffix it). */
+  static String resourceName(String name) {
+    String n = name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]+", "-").replaceAll("^-+|-+$", "");
+    if (n.isEmpty()) {
+      n = "heal-fault";
+    }
+    return n.length() > 57 ? n.substring(0, 57).replaceAll("-+$", "") : n;
+  }
+
+  private static String direction(Direction d) {
+    return switch (d) {
+      case DOWNSTREAM -> "to";
+      case UPSTREAM -> "from";
+      case BOTH -> "both";
+    };
+  }
+
+  /** Go duration text, as Chaos Mesh expects: {@code 2s}, {@code 150ms}, {@code 1500us}. */
+  static String goDuration(Duration d) {
+    long nanos = d.toNanos();
+    if (nanos == 0) {
+      return "0ms";
+    }
+    if (nanos % 1_000_000_000L == 0) {
+      return nanos / 1_000_000_000L + "s";
+    }
+    if (nanos % 1_000_000L == 0) {
+      return nanos / 1_000_000L + "ms";
+    }
+    if (nanos % 1_000L == 0) {
+      return nanos / 1_000L + "us";
+    }
+    return nanos + "ns";
+  }
+
+  static String bitsPerSecond(long bytesPerSecond) {
+    long bits = bytesPerSecond * 8;
+    if (bits % 1_000_000 == 0) {
+      return bits / 1_000_000 + "mbps";
+    }
+    if (bits % 1_000 == 0) {
+      return bits / 1_000 + "kbps";
+    }
+    return bits + "bps";
+  }
+
+  private static String trim(double v) {
+    return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+  }
+
+  private static String write(Map<String, Object> doc) {
+    try {
+      return YAML.writeValueAsString(doc);
+    } catch (JsonProcessingException ex) {
+      throw new UncheckedIOException(ex);
+    }
+  }
+
+  /**
+   * Builds a {@link ChaosMeshExporter}. Defaults: mode {@code all}, bandwidth limit 20971520 bytes,
+   * buffer 10000 bytes. At least one workload is required. Not thread-safe.
+   */
+  public static final class Builder {
+    private final Map<String, Workload> workloads = new LinkedHashMap<>();
+    private String mode = "all";
+    private long bandwidthLimit = 20_971_520;
+    private long bandwidthBuffer = 10_000;
+
+    private Builder() {}
+
+    /** Maps fault target {@code target} to pods in the cluster. */
+    public Builder workload(String target, Workload workload) {
+      workloads.put(Objects.requireNonNull(target, "target"), Objects.requireNonNull(workload, "workload"));
+      return this;
+    }
+
+    /** Chaos Mesh's pod selection mode: one, all, fixed, fixed-percent, random-max-percent. */
+    public Builder mode(String mode) {
+      this.mode = Objects.requireNonNull(mode, "mode");
+      return this;
+    }
+
+    public Builder bandwidthLimit(long bytes, long buffer) {
+      this.bandwidthLimit = bytes;
+      this.bandwidthBuffer = buffer;
+      return this;
+    }
+
+    /** @throws IllegalArgumentException naming the invalid parameter */
+    public ChaosMeshExporter build() {
+      if (workloads.isEmpty()) {
+        throw new IllegalArgumentException("workloads must not be empty: map each fault target to pods");
+      }
+      if (!List.of("one", "all", "fixed", "fixed-percent", "random-max-percent").contains(mode)) {
+        throw new IllegalArgumentException("mode must be one of one, all, fixed, fixed-percent, random-max-percent: " + mode);
+      }
+      if (bandwidthLimit < 1 || bandwidthBuffer < 1) {
+        throw new IllegalArgumentException("bandwidthLimit and buffer must be >= 1");
+      }
+      return new ChaosMeshExporter(this);
+    }
+  }
+}

@@ -1,0 +1,21 @@
+package dev.heal.chaos;
+
+/**
+ * How in-process latency and hang faults spend time.
+ *
+ * <ul>
+ *   <li>{@link #ADVANCE}: the faulted call moves a {@link dev.heal.core.time.ManualClock} forward
+ *       itself. Deterministic and instant; for a system under test driven from one thread (the
+ *       test's, or an {@link Experiment}'s load loop). A call made from inside a clock task (a
+ *       health check run by the clock) cannot move the clock it is running in: its latency is
+ *       recorded as a hit but takes no virtual time.
+ *   <li>{@link #WAIT}: the faulted call parks until the clock says the time has passed: real time
+ *       with the system clock, or until another thread advances a manual clock.
+ *   <li>{@link #AUTO} (default): {@code ADVANCE} for a manual clock, {@code WAIT} otherwise.
+ * </ul>
+ */
+public enum TimeMode {
+  AUTO,
+  ADVANCE,
+  WAIT
+}
