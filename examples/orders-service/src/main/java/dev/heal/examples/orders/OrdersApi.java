@@ -46,9 +46,19 @@ final class OrdersApi implements HttpHandler {
   private final HealClock clock;
   private final MeterRegistry meters;
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final boolean protect;
+  private final DbGuard db;
+  private final RecentOrders recent = new RecentOrders(20_000);
 
+  /**
+   * @param protect heal's graceful degradation on: orders are queued while the database is down,
+   *     accepted as payment-pending while payments fails, and served from recent orders while the
+   *     database cannot answer; off, the same failures become 5xx answers
+   */
   OrdersApi(OrderRepository repository, Outbox outbox, PaymentsClient payments, Feature recommendations,
-      HealClock clock, MeterRegistry meters) {
+      HealClock clock, MeterRegistry meters, boolean protect, DbGuard db) {
+    this.protect = protect;
+    this.db = db;
     this.repository = repository;
     this.outbox = outbox;
     this.payments = payments;
@@ -125,27 +135,40 @@ final class OrdersApi implements HttpHandler {
     } catch (BadRequest e) {
       return error(400, e.getMessage());
     }
-    boolean stored = false;
     try {
-      repository.insert(order);
-      stored = true;
+      db.run(() -> {
+        repository.insert(order);
+        return null;
+      });
     } catch (SQLException | RuntimeException e) {
+      if (!protect) {
+        return error(503, "database unavailable; retry later");
+      }
       Order queued = order.withStatus(Order.QUEUED, Optional.empty());
       if (!outbox.offer(queued)) {
         return error(503, "database unavailable and the outbox is full; retry later");
       }
       return new Response(202, view(queued));
     }
+    recent.put(order);
     try {
       Optional<String> paymentId = payments.pay(order.id(), order.total());
       if (paymentId.isEmpty()) {
         return new Response(201, view(order)); // payment pending: the settler pays it later
       }
-      repository.markPaid(order.id(), paymentId.get());
-      return new Response(201, view(order.withStatus(Order.PAID, paymentId)));
+      db.run(() -> {
+        repository.markPaid(order.id(), paymentId.get());
+        return null;
+      });
+      Order paid = order.withStatus(Order.PAID, paymentId);
+      recent.put(paid);
+      return new Response(201, view(paid));
     } catch (PaymentsClient.PaymentException | SQLException | RuntimeException e) {
-      // Fallback: the order is stored; payment settles later.
-      return new Response(stored ? 201 : 202, view(order));
+      if (!protect && e instanceof PaymentsClient.PaymentException) {
+        return error(502, "payment failed: " + e.getMessage() + "; the order " + order.id() + " is stored as pending");
+      }
+      // The order is stored; its payment settles later.
+      return new Response(201, view(order));
     }
   }
 
@@ -154,10 +177,11 @@ final class OrdersApi implements HttpHandler {
       return error(400, "order id must be 1-40 letters, digits or '-'");
     }
     try {
-      Optional<Order> o = repository.find(id);
+      Optional<Order> o = db.call(() -> repository.find(id));
       if (o.isEmpty()) {
         o = outbox.find(id);
       }
+      o.ifPresent(recent::put);
       if (o.isEmpty()) {
         return error(404, "no order " + id);
       }
@@ -171,7 +195,10 @@ final class OrdersApi implements HttpHandler {
       }
       return new Response(200, v);
     } catch (SQLException | RuntimeException e) {
-      return outbox.find(id).map(q -> new Response(200, (Object) view(q)))
+      if (!protect) {
+        return error(503, "database unavailable; retry later");
+      }
+      return outbox.find(id).or(() -> recent.get(id)).map(q -> new Response(200, (Object) view(q)))
           .orElseGet(() -> error(503, "database unavailable; retry later"));
     }
   }
@@ -194,7 +221,8 @@ final class OrdersApi implements HttpHandler {
     }
     try {
       List<Map<String, Object>> out = new ArrayList<>();
-      for (Order o : repository.recent(limit)) {
+      int n = limit;
+      for (Order o : db.call(() -> repository.recent(n))) {
         out.add(view(o));
       }
       return new Response(200, Map.of("orders", out));

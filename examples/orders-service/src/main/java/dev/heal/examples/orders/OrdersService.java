@@ -174,7 +174,8 @@ public final class OrdersService implements AutoCloseable {
     }
     Gauge.builder("orders.outbox.size", outbox, Outbox::size).register(metrics);
 
-    ordersApi = new OrdersApi(repository, outbox, payments, recommendations, clock, metrics);
+    DbGuard guard = config.heal() ? DbGuard.with(resilience.circuitBreaker("database").orElseThrow()) : DbGuard.direct();
+    ordersApi = new OrdersApi(repository, outbox, payments, recommendations, clock, metrics, config.heal(), guard);
     apiExecutor = Executors.newFixedThreadPool(32, r -> {
       Thread t = new Thread(r, "orders-http");
       t.setDaemon(true);
@@ -227,16 +228,16 @@ public final class OrdersService implements AutoCloseable {
     new CountDownLatch(1).await();
   }
 
-  /** Raises heal's "overload" signal while more than 48 requests are in flight; resolves below 24. */
+  /** Raises heal's "overload" signal while 24 or more requests are in flight; resolves below 8. */
   private void scheduleOverloadWatch() {
     Runnable[] check = new Runnable[1];
     boolean[] raised = new boolean[1];
     check[0] = () -> {
       int n = ordersApi.inFlight();
-      if (!raised[0] && n > 48) {
+      if (!raised[0] && n >= 24) {
         raised[0] = true;
         healer.raise("overload", n + " requests in flight");
-      } else if (raised[0] && n < 24) {
+      } else if (raised[0] && n < 8) {
         raised[0] = false;
         healer.resolve("overload", n + " requests in flight");
       }
@@ -288,6 +289,16 @@ public final class OrdersService implements AutoCloseable {
   /** Runs one settle round now (tests and the demo's wind-down). */
   public void settleNow() {
     settler.runOnce();
+  }
+
+  /** The payments circuit breaker's state, or "off" without heal. */
+  public String paymentsCircuit() {
+    return config.heal() ? resilience.circuitBreaker("payments").map(cb -> cb.getState().name()).orElse("-") : "off";
+  }
+
+  /** The database circuit breaker's state, or "off" without heal. */
+  public String databaseCircuit() {
+    return config.heal() ? resilience.circuitBreaker("database").map(cb -> cb.getState().name()).orElse("-") : "off";
   }
 
   public boolean isReady() {

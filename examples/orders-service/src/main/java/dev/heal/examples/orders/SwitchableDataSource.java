@@ -23,7 +23,7 @@ final class SwitchableDataSource implements Lifecycle, AutoCloseable {
     config.setPoolName("orders-db");
     config.setMaximumPoolSize(16);
     config.setMinimumIdle(2);
-    config.setConnectionTimeout(1000);
+    config.setConnectionTimeout(500);
     config.setValidationTimeout(500);
     config.setInitializationFailTimeout(-1);
     config.setKeepaliveTime(30_000);
