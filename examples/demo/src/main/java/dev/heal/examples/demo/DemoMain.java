@@ -185,10 +185,17 @@ public final class DemoMain {
     AtomicBoolean bursting = new AtomicBoolean();
     HealClock.Cancellable burstOn = null;
     HealClock.Cancellable burstOff = null;
+    // Warm up (JIT, pools, connections) for 5 s; these requests are not measured.
+    RequestLog warmupLog = new RequestLog();
+    LoadGenerator warmup = new LoadGenerator(o.rate(), 64, () -> timed(clock, clock.nanoTime(), warmupLog, request, false),
+        () -> { });
+    warmup.start();
+    chaos.sleep(Duration.ofSeconds(5));
+    warmup.stop();
     LiveView live = new LiveView(out, orders, log, clock);
     start[0] = clock.nanoTime();
     live.start(start[0], o.live());
-    LoadGenerator load = new LoadGenerator(o.rate(), 16, () -> timed(clock, start[0], log, request, false),
+    LoadGenerator load = new LoadGenerator(o.rate(), 64, () -> timed(clock, start[0], log, request, false),
         () -> log.add(clock.nanoTime() - start[0], 0, false, false));
     load.start();
     burstOn = clock.schedule(burstStart, () -> {

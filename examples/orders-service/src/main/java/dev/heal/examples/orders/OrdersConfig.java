@@ -32,7 +32,7 @@ public record OrdersConfig(String host, int port, int managementPort, String dbU
   /**
    * Reads {@code ORDERS_HOST}, {@code ORDERS_PORT} (8080), {@code ORDERS_MANAGEMENT_PORT} (8081),
    * {@code ORDERS_DB_URL}, {@code ORDERS_DB_USER}, {@code ORDERS_DB_PASSWORD}, {@code PAYMENTS_URL}
-   * (http://localhost:8090), {@code PAYMENTS_TIMEOUT_MS} (800), {@code HEAL_ALERT_TOKEN},
+   * (http://localhost:8090), {@code PAYMENTS_TIMEOUT_MS} (300), {@code HEAL_ALERT_TOKEN},
    * {@code SLACK_WEBHOOK_URL}, {@code HEAL_DRY_RUN}, {@code HEAL_ENABLED} (true).
    *
    * @throws IllegalArgumentException naming the variable that is malformed
@@ -46,7 +46,7 @@ public record OrdersConfig(String host, int port, int managementPort, String dbU
         env.getOrDefault("ORDERS_DB_USER", "sa"),
         env.getOrDefault("ORDERS_DB_PASSWORD", ""),
         uri(env, "PAYMENTS_URL", "http://localhost:8090"),
-        Duration.ofMillis(port(env, "PAYMENTS_TIMEOUT_MS", 800)),
+        Duration.ofMillis(port(env, "PAYMENTS_TIMEOUT_MS", 300)),
         Optional.ofNullable(env.get("HEAL_ALERT_TOKEN")).filter(s -> !s.isBlank()),
         Optional.ofNullable(env.get("SLACK_WEBHOOK_URL")).filter(s -> !s.isBlank()).map(URI::create),
         Boolean.parseBoolean(env.getOrDefault("HEAL_DRY_RUN", "false")),

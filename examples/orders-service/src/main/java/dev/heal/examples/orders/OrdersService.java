@@ -95,11 +95,12 @@ public final class OrdersService implements AutoCloseable {
     AtomicReference<SignalSink> healerSink = new AtomicReference<>(SignalSink.NONE);
     try (InputStream yaml = OrdersService.class.getResourceAsStream("/resilience.yaml")) {
       resilience = Resilience.builder().clock(clock).signals(s -> healerSink.get().accept(s))
+          .healthCheckInterval(Duration.ofMillis(250))
           .healthRegistry(health).meterRegistry(metrics).features(features::isEnabled)
           .config(ResilienceConfig.fromYaml(yaml)).build();
     }
     this.payments = config.heal() ? resilience.proxy(PaymentsClient.class, httpPayments) : httpPayments;
-    this.settler = new Settler(clock, Duration.ofSeconds(1), repository, outbox, payments);
+    this.settler = new Settler(clock, Duration.ofMillis(500), repository, outbox, payments);
     KubernetesEnvironment cluster = KubernetesEnvironment.detect();
     // Readiness follows this instance's ability to serve. The database and payments are shared by
     // every replica, so their checks are non-critical: DEGRADED keeps the pod in rotation (orders
