@@ -479,9 +479,8 @@ public final class ChaosController implements AutoCloseable {
   }
 
   /**
-   * Builds a {@link ChaosController}. Defaults: seed 0 is not a default — a seed is required to make
-   * runs reproducible; clock {@link HealClock#system()}; time mode {@link TimeMode#AUTO}.
-   * Not thread-safe.
+   * Builds a {@link ChaosController}. The seed is required (every random choice derives from it);
+   * defaults: clock {@link HealClock#system()}, time mode {@link TimeMode#AUTO}. Not thread-safe.
    */
   public static final class Builder {
     private Long seedSet;

@@ -100,6 +100,13 @@ public final class Experiment {
 
   ExperimentResult run(ChaosController chaos) {
     HealClock clock = chaos.clock();
+    ProbeSample before = evaluate(0);
+    if (requireSteadyStateBefore && !before.holds()) {
+      runRollbacks();
+      throw new SteadyStateException("experiment '" + name + "': the steady state does not hold before any fault: "
+          + before.failing() + " (seed " + chaos.seed() + ")");
+    }
+    // Time zero is taken after the check, so fault offsets and measurements share one origin.
     long start = clock.nanoTime();
     Instant startedAt = clock.now();
     List<Marker> markers = new CopyOnWriteArrayList<>();
@@ -124,11 +131,6 @@ public final class Experiment {
     log.info("heal chaos: experiment '{}' starts (seed {}): {}", name, chaos.seed(), schedule.describe());
     AutoCloseable armed = null;
     try {
-      ProbeSample before = evaluate(0);
-      if (requireSteadyStateBefore && !before.holds()) {
-        throw new SteadyStateException("experiment '" + name + "': the steady state does not hold before any fault: "
-            + before.failing() + " (seed " + chaos.seed() + ")");
-      }
       armed = chaos.schedule(schedule);
       long end = start + duration.toNanos();
       long nextReq = start;
@@ -179,13 +181,7 @@ public final class Experiment {
           log.warn("heal chaos: disarming the schedule failed", e);
         }
       }
-      for (Map.Entry<String, Runnable> r : rollbacks.entrySet()) {
-        try {
-          r.getValue().run();
-        } catch (RuntimeException e) {
-          log.warn("heal chaos: rollback '{}' of experiment '{}' failed", r.getKey(), name, e);
-        }
-      }
+      runRollbacks();
     }
     List<Episode> episodes = healer.map(h -> h.journal().recent(10_000).stream()
         .filter(e -> !e.detectedAt().isBefore(startedAt)).toList()).orElse(List.of());
@@ -193,6 +189,16 @@ public final class Experiment {
         .filter(r -> schedule.find(r.fault().name()).isPresent()).toList();
     return new ExperimentResult(name, chaos.seed(), startedAt, Duration.ofNanos(clock.nanoTime() - start), schedule,
         requests, probes, List.copyOf(markers), episodes, reports);
+  }
+
+  private void runRollbacks() {
+    for (Map.Entry<String, Runnable> r : rollbacks.entrySet()) {
+      try {
+        r.getValue().run();
+      } catch (RuntimeException e) {
+        log.warn("heal chaos: rollback '{}' of experiment '{}' failed", r.getKey(), name, e);
+      }
+    }
   }
 
   private ProbeSample evaluate(long offset) {

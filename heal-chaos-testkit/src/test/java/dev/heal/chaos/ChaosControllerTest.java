@@ -279,4 +279,30 @@ class ChaosControllerTest {
     assertThatThrownBy(() -> FaultSchedule.of(Fault.error("db"), Fault.error("db")))
         .hasMessageContaining("unique");
   }
+
+  /** A stand-in for heal-resilience's retry: decorators go around the chaos-wrapped object. */
+  private static <T> Supplier<T> retry(Supplier<T> delegate, int attempts) {
+    return () -> {
+      RuntimeException last = null;
+      for (int i = 0; i < attempts; i++) {
+        try {
+          return delegate.get();
+        } catch (RuntimeException e) {
+          last = e;
+        }
+      }
+      throw last;
+    };
+  }
+
+  @Test
+  void resilienceDecoratorsComposeAroundTheChaosProxy() {
+    Supplier<String> decorated = retry(chaos.supplier("db", () -> "row"), 3);
+    chaos.arm(Fault.failFirst("db", 2));
+    assertThat(decorated.get()).as("the retry absorbs two injected failures").isEqualTo("row");
+    assertThat(chaos.hits("db:fail-first")).isEqualTo(2);
+    chaos.disarmAll();
+    chaos.arm(Fault.failFirst("db", 3).named("three"));
+    assertThatThrownBy(decorated::get).isInstanceOf(InjectedFaultException.class);
+  }
 }

@@ -25,6 +25,7 @@ class ExperimentIT {
   }
 
   private HttpServer server;
+  private java.util.concurrent.ExecutorService pool;
 
   @BeforeEach
   void start() throws IOException {
@@ -36,19 +37,22 @@ class ExperimentIT {
         o.write(body);
       }
     });
+    pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    server.setExecutor(pool);
     server.start();
   }
 
   @AfterEach
   void stop() {
     server.stop(0);
+    pool.shutdownNow();
   }
 
   private ExperimentResult run(long seed) {
     try (ChaosController chaos = ChaosController.builder().seed(seed).build()) {
       TcpChaosProxy proxy = chaos.tcpProxy("orders", server.getAddress());
       URI uri = URI.create("http://" + proxy.host() + ":" + proxy.port() + "/orders");
-      Fault outage = Fault.reset("orders").named("orders-reset").withRate(0.5)
+      Fault outage = Fault.reset("orders").named("orders-reset")
           .startingAt(Duration.ofMillis(800)).lasting(Duration.ofMillis(800));
       Experiment e = Experiment.builder("orders-through-a-flaky-network")
           .steadyState(Probe.http(uri, 200, Duration.ofSeconds(2)))
@@ -68,11 +72,11 @@ class ExperimentIT {
     ExperimentResult b = run(99);
     assertThat(a.schedule()).isEqualTo(b.schedule());
     assertThat(a.requests()).hasSizeGreaterThan(30);
-    assertThat(Math.abs(a.availability() - b.availability())).isLessThan(0.15);
+    assertThat(Math.abs(a.availability() - b.availability())).isLessThan(0.2);
     for (ExperimentResult r : new ExperimentResult[] {a, b}) {
       assertThat(r).allFaultsFired().recoveredWithin(Duration.ofMillis(1500));
-      assertThat(r).availabilityDuring("orders-reset").isAtMost(0.95);
-      assertThat(r).availability().isAtLeast(0.6);
+      assertThat(r).availabilityDuring("orders-reset").isAtMost(0.5);
+      assertThat(r).availability().isAtLeast(0.4);
     }
   }
 }
