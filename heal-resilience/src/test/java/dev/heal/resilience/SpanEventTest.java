@@ -17,6 +17,7 @@ class SpanEventTest {
   static final OpenTelemetryExtension otel = OpenTelemetryExtension.create();
 
   @Test
+  @SuppressWarnings("try")
   void aTransitionAddsAnEventToTheCurrentSpan() {
     Resilience r = Resilience.builder().clock(new ManualClock())
         .circuitBreaker("payments", b -> b.slidingWindowSize(2).minimumNumberOfCalls(2))
