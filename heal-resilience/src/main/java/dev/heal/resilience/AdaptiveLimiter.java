@@ -178,6 +178,55 @@ public final class AdaptiveLimiter {
     limit = l;
   }
 
+  /**
+   * resilience4j-style decorator: the returned supplier admits each call through this limiter at
+   * {@code priority} or throws {@link CallRejectedException}. Thread-safe if {@code call} is.
+   */
+  public <T> java.util.function.Supplier<T> decorateSupplier(Priority priority,
+      java.util.function.Supplier<T> call) {
+    Objects.requireNonNull(priority, "priority");
+    Objects.requireNonNull(call, "call");
+    String message = "adaptive limit '" + name + "' shed a " + priority + " call";
+    return () -> {
+      long start = tryAcquire(priority);
+      if (start == REJECTED) {
+        throw new CallRejectedException(name, message);
+      }
+      try {
+        return call.get();
+      } finally {
+        release(start);
+      }
+    };
+  }
+
+  /**
+   * resilience4j-style decorator for asynchronous calls: the permit is held until the stage
+   * completes; a shed call returns a stage failed with {@link CallRejectedException}.
+   */
+  public <T> java.util.function.Supplier<java.util.concurrent.CompletionStage<T>>
+      decorateCompletionStage(Priority priority,
+          java.util.function.Supplier<java.util.concurrent.CompletionStage<T>> call) {
+    Objects.requireNonNull(priority, "priority");
+    Objects.requireNonNull(call, "call");
+    String message = "adaptive limit '" + name + "' shed a " + priority + " call";
+    return () -> {
+      long start = tryAcquire(priority);
+      if (start == REJECTED) {
+        return java.util.concurrent.CompletableFuture.failedFuture(
+            new CallRejectedException(name, message));
+      }
+      java.util.concurrent.CompletionStage<T> s;
+      try {
+        s = call.get();
+      } catch (RuntimeException | Error e) {
+        release(start);
+        throw e;
+      }
+      return s.whenComplete((r, e) -> release(start));
+    };
+  }
+
   /** The current limit (before priority shares), within [minLimit, maxLimit]. */
   public double limit() {
     return limit;

@@ -2,7 +2,6 @@ package dev.heal.resilience;
 
 import dev.heal.resilience.internal.AsyncInvoker;
 import dev.heal.resilience.internal.Invoker;
-import dev.heal.resilience.internal.Stages;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -132,9 +131,5 @@ public final class Decoration<R> {
   @SuppressWarnings("unchecked")
   static <E extends Throwable> E sneaky(Throwable t) throws E {
     throw (E) t;
-  }
-
-  static Throwable unwrap(Throwable t) {
-    return Stages.unwrap(t);
   }
 }

@@ -79,14 +79,14 @@ final class Pipelines {
     if (s.adaptiveLimit != null) {
       AdaptiveLimiter l = require(r.adaptiveLimiter(s.adaptiveLimit), s, "@AdaptiveLimit",
           "adaptive limit", s.adaptiveLimit, r.adaptiveLimiters().keySet());
-      i = fb(Stages.adaptiveLimit(l, s.priority,
+      i = fbAsync(Stages.adaptiveLimitAsync(l, s.priority,
           r.signaller(ResilienceSignals.ADAPTIVE_LIMIT, l.name(), ResilienceSignals.REJECTED), i),
           s.adaptiveLimitFallback, r);
     }
     if (s.bulkhead != null) {
       Bulkhead b = require(r.bulkhead(s.bulkhead), s, "@Bulkhead", "bulkhead", s.bulkhead,
           r.bulkheadRegistry().getAllBulkheads().stream().map(Bulkhead::getName).toList());
-      i = fb(Stages.bulkhead(b,
+      i = fbAsync(Stages.bulkheadAsync(b,
           r.signaller(ResilienceSignals.BULKHEAD, b.getName(), ResilienceSignals.REJECTED), i),
           s.bulkheadFallback, r);
     }
@@ -94,25 +94,25 @@ final class Pipelines {
       TimeLimiter t = require(r.timeLimiter(s.timeLimiter), s, "@TimeLimiter", "time limiter",
           s.timeLimiter,
           r.timeLimiterRegistry().getAllTimeLimiters().stream().map(TimeLimiter::getName).toList());
-      i = fb(Stages.timeLimiter(t, r.clock(), i), s.timeLimiterFallback, r);
+      i = fbAsync(Stages.timeLimiterAsync(t, r.clock(), i), s.timeLimiterFallback, r);
     }
     if (s.rateLimiter != null) {
       RateLimiter l = require(r.rateLimiter(s.rateLimiter), s, "@RateLimiter", "rate limiter",
           s.rateLimiter,
           r.rateLimiterRegistry().getAllRateLimiters().stream().map(RateLimiter::getName).toList());
-      i = fb(Stages.rateLimiter(l, s.rateLimiterPermits,
+      i = fbAsync(Stages.rateLimiterAsync(l, s.rateLimiterPermits,
           r.signaller(ResilienceSignals.RATE_LIMITER, l.getName(), ResilienceSignals.REJECTED), i),
           s.rateLimiterFallback, r);
     }
     if (s.circuitBreaker != null) {
       CircuitBreakerObserver o = require(r.observer(s.circuitBreaker), s, "@CircuitBreaker",
           "circuit breaker", s.circuitBreaker, r.observers().keySet());
-      i = fb(Stages.circuitBreaker(o, i), s.circuitBreakerFallback, r);
+      i = fbAsync(Stages.circuitBreakerAsync(o, i), s.circuitBreakerFallback, r);
     }
     if (s.retry != null) {
       Retry retry = retry(r, s);
       RetryBudget budget = budget(r, s);
-      i = fb(Stages.retry(retry, budget,
+      i = fbAsync(Stages.retryAsync(retry, budget,
           r.signaller(ResilienceSignals.RETRY, retry.getName(), ResilienceSignals.EXHAUSTED),
           r.signaller(ResilienceSignals.RETRY, retry.getName(), ResilienceSignals.BUDGET_EXHAUSTED),
           r.clock(), i), s.retryFallback, r);
@@ -120,9 +120,9 @@ final class Pipelines {
       throw new ResilienceException(s.where + ": @UseRetryBudget(\"" + s.retryBudget
           + "\") needs @Retry on the same method");
     }
-    i = fb(i, s.fallback, r);
+    i = fbAsync(i, s.fallback, r);
     if (s.degradeFeature != null) {
-      i = Stages.degradable(r.features(), s.degradeFeature, counter(r.degradedCounter(s.degradeFeature)),
+      i = Stages.degradableAsync(r.features(), s.degradeFeature, counter(r.degradedCounter(s.degradeFeature)),
           s.degradeSubstitute, i);
     }
     return i;
@@ -149,8 +149,8 @@ final class Pipelines {
     return f == null ? i : Stages.fallback(f, i);
   }
 
-  private static AsyncInvoker fb(AsyncInvoker i, FallbackInvoker f, Resilience r) {
-    return f == null ? i : Stages.fallback(f, i);
+  private static AsyncInvoker fbAsync(AsyncInvoker i, FallbackInvoker f, Resilience r) {
+    return f == null ? i : Stages.fallbackAsync(f, i);
   }
 
   private static <T> T require(Optional<T> found, PipelineSpec s, String annotation, String kind,

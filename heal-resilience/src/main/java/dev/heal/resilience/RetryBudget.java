@@ -102,6 +102,40 @@ public final class RetryBudget {
     }
   }
 
+  /**
+   * resilience4j-style decorator: {@code retry}'s attempts, backoff and predicates, with every
+   * retry drawn from this budget. The returned supplier rethrows the last failure when the retry
+   * gives up or the budget refuses. Thread-safe if {@code call} is. (In a {@link Resilience},
+   * prefer {@code @UseRetryBudget} or {@link Decoration#withRetryBudget(String)}, which also
+   * signal exhaustion to the healer.)
+   */
+  public <T> java.util.function.Supplier<T> decorateSupplier(
+      io.github.resilience4j.retry.Retry retry, java.util.function.Supplier<T> call) {
+    Objects.requireNonNull(retry, "retry");
+    Objects.requireNonNull(call, "call");
+    dev.heal.resilience.internal.SafeSink none =
+        new dev.heal.resilience.internal.SafeSink(dev.heal.core.healer.SignalSink.NONE);
+    java.time.Duration quiet = java.time.Duration.ofSeconds(5);
+    dev.heal.resilience.internal.Invoker pipeline = dev.heal.resilience.internal.Stages.retry(
+        retry, this,
+        new dev.heal.resilience.internal.EpisodeSignaller(ResilienceSignals.RETRY, retry.getName(),
+            ResilienceSignals.EXHAUSTED, none, clock, quiet),
+        new dev.heal.resilience.internal.EpisodeSignaller(ResilienceSignals.RETRY, retry.getName(),
+            ResilienceSignals.BUDGET_EXHAUSTED, none, clock, quiet),
+        args -> call.get());
+    return () -> {
+      try {
+        @SuppressWarnings("unchecked")
+        T result = (T) pipeline.invoke(null);
+        return result;
+      } catch (RuntimeException | Error e) {
+        throw e;
+      } catch (Throwable t) {
+        throw new java.util.concurrent.CompletionException(t);
+      }
+    };
+  }
+
   /** Requests recorded since creation. */
   public long requests() {
     return requests.sum();

@@ -193,6 +193,25 @@ class AdaptiveLimiterTest {
   }
 
   @Test
+  void resilience4jStyleDecoratorsShedAndRelease() {
+    ManualClock clock = new ManualClock();
+    AdaptiveLimiter l = new AdaptiveLimiter("db", AdaptiveLimitConfig.builder().minLimit(1)
+        .initialLimit(1).maxLimit(1).build(), clock);
+    java.util.concurrent.CompletableFuture<String> pending = new java.util.concurrent.CompletableFuture<>();
+    var async = l.decorateCompletionStage(Priority.NORMAL, () -> pending);
+    var sync = l.decorateSupplier(Priority.CRITICAL, () -> "ok");
+    var first = async.get();
+    assertThatThrownBy(sync::get).isInstanceOf(CallRejectedException.class)
+        .hasMessage("adaptive limit 'db' shed a CRITICAL call");
+    assertThat(async.get().toCompletableFuture()).isCompletedExceptionally();
+    pending.complete("done");
+    assertThat(first.toCompletableFuture().join()).isEqualTo("done");
+    assertThat(sync.get()).isEqualTo("ok");
+    assertThat(l.inFlight()).isZero();
+    assertThat(l.rejected()).isEqualTo(2);
+  }
+
+  @Test
   void invalidParametersAreNamed() {
     assertThatThrownBy(() -> AdaptiveLimitConfig.builder().minLimit(0).build())
         .hasMessageContaining("minLimit");

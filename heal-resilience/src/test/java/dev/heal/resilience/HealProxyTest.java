@@ -130,6 +130,16 @@ class HealProxyTest {
     @AdaptiveLimit(name = "backend")
     CompletionStage<String> asyncAdaptive(String x);
 
+    @Retry(name = "backend")
+    @CircuitBreaker(name = "backend")
+    @TimeLimiter(name = "backend")
+    @Fallback("asyncFallback")
+    CompletionStage<String> asyncEverything(String x);
+
+    @Retry(name = "backend")
+    @UseRetryBudget("backend")
+    CompletionStage<String> asyncBudgeted(String x);
+
     String plain(String x);
   }
 
@@ -306,6 +316,16 @@ class HealProxyTest {
     @Override
     public CompletionStage<String> asyncAdaptive(String x) {
       return asyncTimed(x);
+    }
+
+    @Override
+    public CompletionStage<String> asyncEverything(String x) {
+      return asyncTimed(x);
+    }
+
+    @Override
+    public CompletionStage<String> asyncBudgeted(String x) {
+      return asyncCb(x);
     }
 
     @Override
@@ -564,6 +584,28 @@ class HealProxyTest {
     fake.pending.get(0).complete("a");
     assertThat(join(first)).isEqualTo("a");
     assertThat(resilience.adaptiveLimiter("backend").orElseThrow().inFlight()).isZero();
+  }
+
+  @Test
+  void asyncCombinationTimesOutEachAttemptThenOpensTheBreakerThenFallsBack() throws Exception {
+    CompletionStage<String> s = backend.asyncEverything("a");
+    clock.advance(Duration.ofSeconds(2)); // attempt 1 times out; retry scheduled with 0 delay
+    clock.runDueTasks();
+    assertThat(fake.pending).hasSize(2);
+    clock.advance(Duration.ofSeconds(2)); // attempt 2 times out: the breaker opens (2 of 2 failed)
+    clock.runDueTasks(); // attempt 3 is rejected by the open breaker
+    assertThat(fake.pending).hasSize(2);
+    assertThat(join(s)).isEqualTo("async fallback:a:CallNotPermittedException");
+    assertThat(fake.pending).allSatisfy(f -> assertThat(f).isCancelled());
+  }
+
+  @Test
+  void asyncRetryDrawsFromTheBudgetToo() {
+    CompletionStage<String> s = backend.asyncBudgeted("a");
+    clock.runDueTasks();
+    assertThatThrownBy(() -> join(s)).hasMessage("fail 1");
+    assertThat(fake.calls).hasValue(1);
+    assertThat(resilience.retryBudget("backend").orElseThrow().retriesRefused()).isEqualTo(1);
   }
 
   // ---------------------------------------------------------------- misconfiguration

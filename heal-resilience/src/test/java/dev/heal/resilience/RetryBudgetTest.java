@@ -48,6 +48,25 @@ class RetryBudgetTest {
   }
 
   @Test
+  void resilience4jStyleDecoratorRetriesOnlyWithinTheBudget() {
+    ManualClock clock = new ManualClock();
+    RetryBudget b = new RetryBudget("db", RetryBudgetConfig.builder().ratio(0.0)
+        .minRetriesPerSecond(1).ttl(Duration.ofSeconds(1)).buckets(1).build(), clock);
+    io.github.resilience4j.retry.Retry retry = io.github.resilience4j.retry.Retry.of("db",
+        io.github.resilience4j.retry.RetryConfig.custom().maxAttempts(5)
+            .intervalBiFunction((n, e) -> 0L).build());
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.function.Supplier<String> s = b.decorateSupplier(retry, () -> {
+      calls.incrementAndGet();
+      throw new IllegalStateException("down");
+    });
+    assertThatThrownBy(s::get).hasMessage("down");
+    assertThat(calls).hasValue(2); // one retry from the floor of 1 per second, then refused
+    assertThat(b.retriesGranted()).isEqualTo(1);
+    assertThat(b.retriesRefused()).isEqualTo(1);
+  }
+
+  @Test
   void invalidParametersAreNamed() {
     assertThatThrownBy(() -> RetryBudgetConfig.builder().ratio(1.5).build())
         .hasMessageContaining("ratio");

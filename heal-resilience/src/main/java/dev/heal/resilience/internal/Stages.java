@@ -56,7 +56,7 @@ public final class Stages {
     };
   }
 
-  public static AsyncInvoker circuitBreaker(CircuitBreakerObserver obs, AsyncInvoker next) {
+  public static AsyncInvoker circuitBreakerAsync(CircuitBreakerObserver obs, AsyncInvoker next) {
     CircuitBreaker cb = obs.circuitBreaker();
     return args -> {
       if (!cb.tryAcquirePermission()) {
@@ -132,7 +132,7 @@ public final class Stages {
     };
   }
 
-  public static AsyncInvoker retry(Retry retry, RetryBudget budget, EpisodeSignaller exhausted,
+  public static AsyncInvoker retryAsync(Retry retry, RetryBudget budget, EpisodeSignaller exhausted,
       EpisodeSignaller budgetRefused, HealClock clock, AsyncInvoker next) {
     int max = retry.getRetryConfig().getMaxAttempts();
     Predicate<Throwable> retryOn = retry.getRetryConfig().getExceptionPredicate();
@@ -228,7 +228,7 @@ public final class Stages {
     };
   }
 
-  public static AsyncInvoker bulkhead(Bulkhead bulkhead, EpisodeSignaller rejected,
+  public static AsyncInvoker bulkheadAsync(Bulkhead bulkhead, EpisodeSignaller rejected,
       AsyncInvoker next) {
     return args -> {
       if (!bulkhead.tryAcquirePermission()) {
@@ -260,7 +260,7 @@ public final class Stages {
     };
   }
 
-  public static AsyncInvoker rateLimiter(RateLimiter limiter, int permits,
+  public static AsyncInvoker rateLimiterAsync(RateLimiter limiter, int permits,
       EpisodeSignaller rejected, AsyncInvoker next) {
     return args -> {
       if (!limiter.acquirePermission(permits)) {
@@ -277,7 +277,7 @@ public final class Stages {
    * resilience4j's time limiter on heal's clock: the timeout is scheduled on the {@link HealClock},
    * so tests drive it with a manual clock.
    */
-  public static AsyncInvoker timeLimiter(TimeLimiter tl, HealClock clock, AsyncInvoker next) {
+  public static AsyncInvoker timeLimiterAsync(TimeLimiter tl, HealClock clock, AsyncInvoker next) {
     Duration timeout = tl.getTimeLimiterConfig().getTimeoutDuration();
     boolean cancel = tl.getTimeLimiterConfig().shouldCancelRunningFuture();
     return args -> {
@@ -332,7 +332,7 @@ public final class Stages {
     };
   }
 
-  public static AsyncInvoker adaptiveLimit(AdaptiveLimiter limiter, Priority priority,
+  public static AsyncInvoker adaptiveLimitAsync(AdaptiveLimiter limiter, Priority priority,
       EpisodeSignaller rejected, AsyncInvoker next) {
     String message = "adaptive limit '" + limiter.name() + "' shed a " + priority + " call";
     return args -> {
@@ -364,7 +364,7 @@ public final class Stages {
     };
   }
 
-  public static AsyncInvoker fallback(FallbackInvoker fallback, AsyncInvoker next) {
+  public static AsyncInvoker fallbackAsync(FallbackInvoker fallback, AsyncInvoker next) {
     return args -> {
       CompletionStage<Object> s;
       try {
@@ -402,7 +402,7 @@ public final class Stages {
     };
   }
 
-  public static AsyncInvoker degradable(FeatureToggles toggles, String feature,
+  public static AsyncInvoker degradableAsync(FeatureToggles toggles, String feature,
       Counter degradedCount, Invoker substitute, AsyncInvoker next) {
     return args -> {
       if (!toggles.isEnabled(feature)) {
