@@ -91,6 +91,24 @@ class GrafanaDashboardTest {
   }
 
   @Test
+  void provisioningLoadsTheDashboardFromPrometheus() {
+    JsonNode providers = Infra.yaml(Infra.path("grafana/provisioning/dashboards/heal.yaml"));
+    assertThat(providers.at("/providers/0/type").asText()).isEqualTo("file");
+    assertThat(providers.at("/providers/0/options/path").asText()).isNotBlank();
+    JsonNode sources = Infra.yaml(Infra.path("grafana/provisioning/datasources/prometheus.yaml"));
+    assertThat(sources.at("/datasources/0/type").asText()).isEqualTo("prometheus");
+    assertThat(sources.at("/datasources/0/isDefault").asBoolean()).isTrue();
+
+    // Every panel and query uses the dashboard's data source variable, which picks a Prometheus.
+    JsonNode d = Infra.json(Infra.path("grafana/dashboards/heal.json"));
+    JsonNode variable = d.at("/templating/list/0");
+    assertThat(variable.get("name").asText()).isEqualTo("datasource");
+    assertThat(variable.get("query").asText()).isEqualTo("prometheus");
+    d.get("panels").forEach(p -> p.path("targets").forEach(t ->
+        assertThat(t.at("/datasource/uid").asText()).isEqualTo("${datasource}")));
+  }
+
+  @Test
   void metricNamesAreFoundAndTyposAreNot() {
     assertThat(metricNames("sum by (service) (rate(http_server_requests_seconds_count{outcome=\"SERVER_ERROR\"}[5m]))"))
         .containsExactly("http_server_requests_seconds_count");

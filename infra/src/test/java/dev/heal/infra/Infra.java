@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Paths of the reference deployment and generic YAML/JSON reading for the tests. Not thread-safe state: none. */
+/** Paths of the reference deployment and generic YAML/JSON reading for the tests. Stateless, thread-safe. */
 final class Infra {
   private Infra() {}
 
