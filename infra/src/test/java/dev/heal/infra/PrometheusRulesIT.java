@@ -126,6 +126,21 @@ class PrometheusRulesIT {
     assertThat(r.output()).contains("1 rule files found");
   }
 
+  /** Rules read only metrics heal, Micrometer and resilience4j expose, or recording rules defined here. */
+  @Test
+  void rulesUseOnlyKnownMetrics() {
+    JsonNode rules = Infra.yaml(Infra.path("prometheus/rules/heal.rules.yml"));
+    Set<String> known = new HashSet<>(GrafanaDashboardTest.METRICS);
+    rules.get("groups").forEach(g -> g.get("rules").forEach(r -> {
+      if (r.has("record")) {
+        known.add(r.get("record").asText());
+      }
+    }));
+    rules.get("groups").forEach(g -> g.get("rules").forEach(r ->
+        assertThat(GrafanaDashboardTest.metricNames(r.get("expr").asText()))
+            .as("metrics in %s", r.get("expr").asText()).isNotEmpty().isSubsetOf(known)));
+  }
+
   /** Names of recording rules the alerts use are defined. */
   @Test
   void alertsUseOnlyDefinedRecordingRules() {
