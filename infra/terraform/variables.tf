@@ -1,0 +1,61 @@
+variable "kubeconfig_path" {
+  description = "Path to the kubeconfig Terraform uses to reach the cluster."
+  type        = string
+  default     = "~/.kube/config"
+}
+
+variable "kube_context" {
+  description = "kubeconfig context of the target cluster; null uses the current context."
+  type        = string
+  default     = null
+}
+
+variable "namespace" {
+  description = "Namespace of the heal reference deployment (the manifests under infra/k8s use heal-demo)."
+  type        = string
+  default     = "heal-demo"
+}
+
+variable "monitoring_namespace" {
+  description = "Namespace where Prometheus and Alertmanager run; receives Alertmanager's secret."
+  type        = string
+  default     = "monitoring"
+}
+
+variable "db_password" {
+  description = "PostgreSQL password of the orders user."
+  type        = string
+  sensitive   = true
+
+  validation {
+    condition     = length(var.db_password) >= 16
+    error_message = "db_password must be at least 16 characters."
+  }
+}
+
+variable "alert_token" {
+  description = "Bearer token Alertmanager presents to heal's POST /heal/alerts on orders-service."
+  type        = string
+  sensitive   = true
+
+  validation {
+    condition     = length(var.alert_token) >= 32
+    error_message = "alert_token must be at least 32 characters (e.g. openssl rand -hex 32)."
+  }
+}
+
+variable "slack_webhook_url" {
+  description = "Slack incoming-webhook URL for heal's and Alertmanager's notifications; empty turns Slack off."
+  type        = string
+  sensitive   = true
+  default     = ""
+}
+
+variable "labels" {
+  description = "Labels added to every object Terraform creates."
+  type        = map(string)
+  default = {
+    "app.kubernetes.io/part-of"    = "heal-demo"
+    "app.kubernetes.io/managed-by" = "terraform"
+  }
+}
