@@ -122,6 +122,10 @@ public final class DemoMain {
     for (int i = 0; i < 50; i++) {
       post.call();
     }
+    if (o.wrkTargets().isPresent()) {
+      // For wrk: the first line is the base URL, then one seeded order id per line.
+      Files.writeString(o.wrkTargets().get(), orders.baseUrl() + "\n" + String.join("\n", ids) + "\n");
+    }
     Caller request = () -> {
       boolean write;
       String id;

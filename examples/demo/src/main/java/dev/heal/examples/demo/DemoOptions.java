@@ -12,8 +12,15 @@ import java.time.Duration;
  * @param heal false with {@code --no-heal}: the same service without heal's protection
  * @param reportDir where the JSON, SVG and HTML reports go ({@code --report-dir target/heal-demo})
  * @param live whether to print the live view every second ({@code --quiet} turns it off)
+ * @param wrkTargets if set ({@code --wrk-targets FILE}), the orders base URL and the seeded order
+ *     ids are written there for an external load generator ({@code wrk}) to read
  */
-public record DemoOptions(Duration duration, double rate, long seed, boolean heal, Path reportDir, boolean live) {
+public record DemoOptions(Duration duration, double rate, long seed, boolean heal, Path reportDir, boolean live,
+    java.util.Optional<Path> wrkTargets) {
+
+  public DemoOptions(Duration duration, double rate, long seed, boolean heal, Path reportDir, boolean live) {
+    this(duration, rate, seed, heal, reportDir, live, java.util.Optional.empty());
+  }
 
   public static DemoOptions parse(String... args) {
     Duration duration = Duration.ofSeconds(60);
@@ -22,6 +29,7 @@ public record DemoOptions(Duration duration, double rate, long seed, boolean hea
     boolean heal = true;
     boolean live = true;
     Path reportDir = Path.of("target", "heal-demo");
+    java.util.Optional<Path> wrkTargets = java.util.Optional.empty();
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
@@ -42,6 +50,12 @@ public record DemoOptions(Duration duration, double rate, long seed, boolean hea
           rate = r;
         }
         case "--seed" -> seed = number(args, ++i, a);
+        case "--wrk-targets" -> {
+          if (i + 1 >= args.length) {
+            throw new IllegalArgumentException("--wrk-targets needs a file");
+          }
+          wrkTargets = java.util.Optional.of(Path.of(args[++i]));
+        }
         case "--report-dir" -> {
           if (i + 1 >= args.length) {
             throw new IllegalArgumentException("--report-dir needs a folder");
@@ -49,10 +63,10 @@ public record DemoOptions(Duration duration, double rate, long seed, boolean hea
           reportDir = Path.of(args[++i]);
         }
         default -> throw new IllegalArgumentException("unknown flag '" + a
-            + "'; flags: --duration S, --rate R, --seed N, --no-heal, --report-dir DIR, --quiet");
+            + "'; flags: --duration S, --rate R, --seed N, --no-heal, --report-dir DIR, --wrk-targets FILE, --quiet");
       }
     }
-    return new DemoOptions(duration, rate, seed, heal, reportDir, live);
+    return new DemoOptions(duration, rate, seed, heal, reportDir, live, wrkTargets);
   }
 
   private static long number(String[] args, int i, String flag) {

@@ -12,8 +12,14 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The demo scenario in short form (40 s of real time), with heal on. */
+/**
+ * The demo scenario in short form (40 s of real time), with heal on. The bounds are the demo's
+ * SLOs with a margin for a shared CI machine: recovery within twice the 5 s SLO, availability of
+ * at least 99 % during each fault, p95 under 250 ms. The demo itself judges against the SLOs.
+ */
 class DemoIT {
+  private static final Duration RECOVERY_BOUND = DemoMain.RECOVERY_SLO.multipliedBy(2);
+
   @Test
   void everyFaultIsSurvivedAndHealedInTime(@TempDir Path reports) throws Exception {
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
@@ -27,8 +33,8 @@ class DemoIT {
         .noEpisodeFailed()
         .healedBy("resetPaymentsClient")
         .healedBy("reconnectPool")
-        .recoveredWithin("payments outage", DemoMain.RECOVERY_SLO)
-        .recoveredWithin("database connections dropped", DemoMain.RECOVERY_SLO);
+        .recoveredWithin("payments outage", RECOVERY_BOUND)
+        .recoveredWithin("database connections dropped", RECOVERY_BOUND);
     assertThat(outcome.rows()).as(out).allSatisfy(r -> assertThat(r.availability()).as(r.name()).isGreaterThanOrEqualTo(0.99));
     assertThat(outcome.result().episodes()).extracting(e -> e.plan())
         .contains("payments-recovery", "database-recovery", "brownout");
