@@ -34,7 +34,10 @@ class DemoIT {
         .healedBy("resetPaymentsClient")
         .healedBy("reconnectPool")
         .recoveredWithin("payments outage", RECOVERY_BOUND)
-        .recoveredWithin("database connections dropped", RECOVERY_BOUND);
+        .recoveredWithin("database connections dropped", RECOVERY_BOUND)
+        .availabilityDuring("payments outage").isAtLeast(0.99)
+        .availabilityDuring("database connections dropped").isAtLeast(0.99)
+        .availabilityDuring("payments latency spike").isAtLeast(0.99);
     assertThat(outcome.rows()).as(out).allSatisfy(r -> assertThat(r.availability()).as(r.name()).isGreaterThanOrEqualTo(0.99));
     assertThat(outcome.result().episodes()).extracting(e -> e.plan())
         .contains("payments-recovery", "database-recovery", "brownout");
