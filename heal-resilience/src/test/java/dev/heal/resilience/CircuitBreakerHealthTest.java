@@ -1,5 +1,6 @@
 package dev.heal.resilience;
 
+import dev.heal.core.time.InlineExecutorService;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -19,7 +20,7 @@ class CircuitBreakerHealthTest {
   private final ManualClock clock = new ManualClock();
   private final RecordingSignalSink sink = new RecordingSignalSink();
   private final HealthRegistry health =
-      HealthRegistry.builder().clock(clock).executor(new DirectExecutorService()).build();
+      HealthRegistry.builder().clock(clock).executor(new InlineExecutorService()).build();
   private boolean failing;
 
   @AfterEach
