@@ -10,12 +10,15 @@ import io.github.resilience4j.ratelimiter.annotation.RateLimiter;
 import io.github.resilience4j.retry.annotation.Retry;
 import io.github.resilience4j.timelimiter.annotation.TimeLimiter;
 import java.lang.annotation.Annotation;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -41,8 +44,9 @@ import java.util.stream.Collectors;
  * @RateLimiter}, {@code @TimeLimiter}, {@code @Bulkhead}, {@code @AdaptiveLimit}.
  *
  * <p>Every pipeline is built in {@link #create}: a proxy that builds is a proxy whose
- * configuration is right. The call path does one hash lookup of the {@link Method} and no
- * annotation parsing or reflective lookup.
+ * configuration is right. The call path does one identity-hash lookup of the {@link Method} and
+ * calls the target through a bound method handle: no annotation parsing, no reflective lookup,
+ * no {@code Method.invoke}.
  *
  * <p>The proxy is thread-safe if the target is.
  */
@@ -63,7 +67,7 @@ public final class HealProxy {
       throw new ResilienceException(iface.getName() + " is not an interface; HealProxy wraps"
           + " interface implementations (use Resilience.decorate(...) for other code)");
     }
-    Map<Method, Handler> handlers = new HashMap<>();
+    Map<Method, Invoker> handlers = new HashMap<>();
     for (Method m : iface.getMethods()) {
       if (java.lang.reflect.Modifier.isStatic(m.getModifiers())) {
         continue;
@@ -75,24 +79,32 @@ public final class HealProxy {
     return iface.cast(proxy);
   }
 
-  private interface Handler {
-    Object handle(Object[] args) throws Throwable;
-  }
-
   private static final class ProxyHandler implements InvocationHandler {
     private final Object target;
-    private final Map<Method, Handler> handlers;
+    private final Map<Method, Invoker> handlers;
+    /**
+     * The same handlers keyed by the very {@link Method} objects the proxy class passes (it keeps
+     * one per method in static fields), filled on first use and replaced copy-on-write: the hot
+     * path is an identity-hash lookup instead of {@link Method#equals}.
+     */
+    private volatile IdentityHashMap<Method, Invoker> byIdentity = new IdentityHashMap<>();
 
-    ProxyHandler(Object target, Map<Method, Handler> handlers) {
+    ProxyHandler(Object target, Map<Method, Invoker> handlers) {
       this.target = target;
       this.handlers = handlers;
     }
 
     @Override
     public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
-      Handler h = handlers.get(method);
+      Invoker h = byIdentity.get(method);
+      if (h == null) {
+        h = handlers.get(method);
+        if (h != null) {
+          remember(method, h);
+        }
+      }
       if (h != null) {
-        return h.handle(args);
+        return h.invoke(args);
       }
       switch (method.getName()) {
         case "equals":
@@ -105,9 +117,18 @@ public final class HealProxy {
           throw new IllegalStateException("HealProxy has no handler for " + method);
       }
     }
+
+    private synchronized void remember(Method method, Invoker h) {
+      if (byIdentity.size() >= 4 * handlers.size()) {
+        return; // callers passing fresh Method copies: stay on the equals lookup, bounded
+      }
+      IdentityHashMap<Method, Invoker> next = new IdentityHashMap<>(byIdentity);
+      next.put(method, h);
+      byIdentity = next;
+    }
   }
 
-  private static Handler handler(Class<?> iface, Object target, Method m, Resilience r) {
+  private static Invoker handler(Class<?> iface, Object target, Method m, Resilience r) {
     String where = iface.getSimpleName() + "." + m.getName() + "("
         + Arrays.stream(m.getParameterTypes()).map(Class::getSimpleName)
             .collect(Collectors.joining(", ")) + ")";
@@ -207,16 +228,15 @@ public final class HealProxy {
       }
     }
 
+    MethodHandle mh = spreader(m, target, where);
     if (async) {
       AsyncInvoker terminal = args -> {
         try {
-          Object out = m.invoke(target, args);
+          Object out = (Object) mh.invokeExact(args);
           return out != null ? stage(out) : CompletableFuture.failedFuture(new NullPointerException(
               where + " returned null instead of a CompletionStage"));
-        } catch (InvocationTargetException e) {
-          return CompletableFuture.failedFuture(e.getCause());
-        } catch (IllegalAccessException e) {
-          return CompletableFuture.failedFuture(e);
+        } catch (Throwable t) {
+          return CompletableFuture.failedFuture(t);
         }
       };
       AsyncInvoker p = any ? Pipelines.async(r, s, terminal) : terminal;
@@ -225,15 +245,23 @@ public final class HealProxy {
       }
       return p::invoke;
     }
-    Invoker terminal = args -> {
-      try {
-        return m.invoke(target, args);
-      } catch (InvocationTargetException e) {
-        throw e.getCause();
-      }
-    };
+    Invoker terminal = args -> (Object) mh.invokeExact(args);
     Invoker p = any ? Pipelines.sync(r, s, terminal) : terminal;
-    return p::invoke;
+    return p;
+  }
+
+  /**
+   * {@code (Object[] args) -> target.m(args...)} as a method handle bound to the target: no
+   * reflective access checks or exception wrapping per call, unlike {@link Method#invoke}.
+   */
+  private static MethodHandle spreader(Method m, Object target, String where) {
+    try {
+      return MethodHandles.lookup().unreflect(m).bindTo(target)
+          .asSpreader(Object[].class, m.getParameterCount())
+          .asType(MethodType.methodType(Object.class, Object[].class));
+    } catch (IllegalAccessException e) {
+      throw new ResilienceException(where + ": heal cannot call this method: " + e.getMessage(), e);
+    }
   }
 
   @SuppressWarnings("unchecked")
