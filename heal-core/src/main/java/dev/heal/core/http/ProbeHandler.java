@@ -39,6 +39,7 @@ import org.slf4j.LoggerFactory;
 public final class ProbeHandler implements HttpHandler {
   private static final Logger log = LoggerFactory.getLogger(ProbeHandler.class);
   private static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
+  private static final byte[] NO_BODY = new byte[0];
 
   private final HealthRegistry registry;
   private final boolean showDetails;
@@ -160,9 +161,23 @@ public final class ProbeHandler implements HttpHandler {
     if (contentLength > route.maxBodyBytes()) {
       return tooLarge(route, contentLength + " bytes");
     }
-    byte[] bytes = body.readNBytes(route.maxBodyBytes() + 1);
-    if (bytes.length > route.maxBodyBytes()) {
-      return tooLarge(route, "more than " + route.maxBodyBytes() + " bytes");
+    byte[] bytes;
+    if (contentLength == 0) {
+      bytes = NO_BODY;
+    } else {
+      // Probe requests have no body: one read tells, without allocating a buffer.
+      int first = body.read();
+      if (first < 0) {
+        bytes = NO_BODY;
+      } else {
+        byte[] rest = body.readNBytes(route.maxBodyBytes());
+        if (rest.length + 1 > route.maxBodyBytes()) {
+          return tooLarge(route, "more than " + route.maxBodyBytes() + " bytes");
+        }
+        bytes = new byte[rest.length + 1];
+        bytes[0] = (byte) first;
+        System.arraycopy(rest, 0, bytes, 1, rest.length);
+      }
     }
     return call(route, new HttpRequest(m, path, query, headers, bytes));
   }

@@ -27,6 +27,22 @@ import org.slf4j.LoggerFactory;
 public final class ProbeServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ProbeServer.class);
 
+  /**
+   * The JDK server writes a response's headers and body in separate segments; without TCP_NODELAY
+   * Nagle's algorithm holds the body until the client's delayed ACK (about 40 ms on Linux). The
+   * JDK reads this property once, when its first HTTP server starts; heal turns it on unless the
+   * application has set it either way.
+   */
+  public static void enableTcpNoDelay() {
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
+  static {
+    enableTcpNoDelay();
+  }
+
   private final HttpServer server;
   private final ThreadPoolExecutor executor;
   private final Duration shutdownGrace;

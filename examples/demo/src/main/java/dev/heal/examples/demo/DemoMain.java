@@ -143,7 +143,7 @@ public final class DemoMain {
     };
 
     // Each fault is followed by room to recover (more than the 5 s recovery SLO) before the next.
-    FaultSchedule schedule = FaultSchedule.of(
+    FaultSchedule chaosSchedule = FaultSchedule.of(
         Fault.networkLatency("payments", Duration.ofMillis(600), Duration.ofMillis(100), Direction.DOWNSTREAM)
             .named("payments latency spike").startingAt(part(d, 0.10)).lasting(part(d, 0.10)),
         Fault.refuse("payments").named("payments outage").startingAt(part(d, 0.33)).lasting(part(d, 0.10)),
@@ -152,6 +152,7 @@ public final class DemoMain {
         Fault.reset("database").named("database connections dropped").startingAt(part(d, 0.57)).lasting(part(d, 0.10)),
         Fault.refuse("database").named("database connections refused").startingAt(part(d, 0.57))
             .lasting(part(d, 0.10)));
+    FaultSchedule schedule = o.faults() ? chaosSchedule : FaultSchedule.empty();
     Duration burstStart = part(d, 0.80);
     Duration burstLength = part(d, 0.07);
 
@@ -204,7 +205,7 @@ public final class DemoMain {
     LoadGenerator load = new LoadGenerator(o.rate(), 64, () -> timed(clock, start[0], log, request, false),
         () -> log.add(clock.nanoTime() - start[0], 0, false, false));
     load.start();
-    burstOn = clock.schedule(burstStart, () -> {
+    burstOn = clock.schedule(o.faults() ? burstStart : d.plusSeconds(3600), () -> {
       bursting.set(true);
       for (int i = 0; i < 48; i++) {
         burst.execute(() -> {
@@ -245,7 +246,8 @@ public final class DemoMain {
 
     List<Row> rows = new ArrayList<>();
     boolean held = true;
-    for (String name : List.of("payments latency spike", "payments outage", "database connections dropped")) {
+    for (String name : o.faults() ? List.of("payments latency spike", "payments outage", "database connections dropped")
+        : List.<String>of()) {
       Fault f = schedule.find(name).orElseThrow();
       long s = f.start().toNanos();
       long e = s + f.duration().orElseThrow().toNanos();
@@ -261,11 +263,12 @@ public final class DemoMain {
     long be = bs + burstLength.toNanos();
     List<RequestLog.Entry> duringBurst = log.between(bs, be);
     double burstAvail = RequestLog.availability(duringBurst);
-    boolean burstOk = burstAvail >= AVAILABILITY_SLO;
+    boolean burstOk = !o.faults() || burstAvail >= AVAILABILITY_SLO;
     held &= burstOk;
-    rows.add(new Row("overload burst (48 clients)", burstAvail, duringBurst.size(), "-", "-",
-        actions(result.episodes(), startedAt.plusNanos(bs), startedAt.plusNanos(be)),
-        burstOk));
+    if (o.faults()) {
+      rows.add(new Row("overload burst (48 clients)", burstAvail, duringBurst.size(), "-", "-",
+          actions(result.episodes(), startedAt.plusNanos(bs), startedAt.plusNanos(be)), burstOk));
+    }
     List<RequestLog.Entry> steady = log.between(0, Long.MAX_VALUE, false);
     Duration p95 = RequestLog.percentile(steady, 0.95);
     double availability = RequestLog.availability(steady);

@@ -12,14 +12,16 @@ import java.time.Duration;
  * @param heal false with {@code --no-heal}: the same service without heal's protection
  * @param reportDir where the JSON, SVG and HTML reports go ({@code --report-dir target/heal-demo})
  * @param live whether to print the live view every second ({@code --quiet} turns it off)
+ * @param faults false with {@code --no-faults}: the same run without the chaos schedule and the
+ *     burst (a baseline)
  * @param wrkTargets if set ({@code --wrk-targets FILE}), the orders base URL and the seeded order
  *     ids are written there for an external load generator ({@code wrk}) to read
  */
 public record DemoOptions(Duration duration, double rate, long seed, boolean heal, Path reportDir, boolean live,
-    java.util.Optional<Path> wrkTargets) {
+    boolean faults, java.util.Optional<Path> wrkTargets) {
 
   public DemoOptions(Duration duration, double rate, long seed, boolean heal, Path reportDir, boolean live) {
-    this(duration, rate, seed, heal, reportDir, live, java.util.Optional.empty());
+    this(duration, rate, seed, heal, reportDir, live, true, java.util.Optional.empty());
   }
 
   public static DemoOptions parse(String... args) {
@@ -28,6 +30,7 @@ public record DemoOptions(Duration duration, double rate, long seed, boolean hea
     long seed = 42;
     boolean heal = true;
     boolean live = true;
+    boolean faults = true;
     Path reportDir = Path.of("target", "heal-demo");
     java.util.Optional<Path> wrkTargets = java.util.Optional.empty();
     for (int i = 0; i < args.length; i++) {
@@ -35,6 +38,7 @@ public record DemoOptions(Duration duration, double rate, long seed, boolean hea
       switch (a) {
         case "--no-heal" -> heal = false;
         case "--quiet" -> live = false;
+        case "--no-faults" -> faults = false;
         case "--duration" -> {
           long s = number(args, ++i, a);
           if (s < 40 || s > 3600) {
@@ -63,10 +67,10 @@ public record DemoOptions(Duration duration, double rate, long seed, boolean hea
           reportDir = Path.of(args[++i]);
         }
         default -> throw new IllegalArgumentException("unknown flag '" + a
-            + "'; flags: --duration S, --rate R, --seed N, --no-heal, --report-dir DIR, --wrk-targets FILE, --quiet");
+            + "'; flags: --duration S, --rate R, --seed N, --no-heal, --report-dir DIR, --wrk-targets FILE, --no-faults, --quiet");
       }
     }
-    return new DemoOptions(duration, rate, seed, heal, reportDir, live, wrkTargets);
+    return new DemoOptions(duration, rate, seed, heal, reportDir, live, faults, wrkTargets);
   }
 
   private static long number(String[] args, int i, String flag) {

@@ -182,6 +182,7 @@ public final class OrdersService implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
+    ProbeServer.enableTcpNoDelay(); // before the first JDK HTTP server of the process
     api = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 1024);
     api.createContext("/orders", ordersApi);
     api.setExecutor(apiExecutor);

@@ -53,6 +53,7 @@ public final class PaymentsService implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
+    ProbeServer.enableTcpNoDelay(); // before the first JDK HTTP server of the process
     this.server = HttpServer.create(new InetSocketAddress(host, port), 256);
     server.createContext("/payments", this::payments);
     server.createContext("/admin/faults", this::adminFaults);
