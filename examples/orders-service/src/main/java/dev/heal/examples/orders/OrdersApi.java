@@ -10,6 +10,11 @@ import com.sun.net.httpserver.HttpHandler;
 import dev.heal.core.degradation.Feature;
 import dev.heal.core.time.HealClock;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,6 +51,7 @@ final class OrdersApi implements HttpHandler {
   private final HealClock clock;
   private final MeterRegistry meters;
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final Tracer tracer = GlobalOpenTelemetry.getTracer("dev.heal.examples.orders");
   private final boolean protect;
   private final DbGuard db;
   private final RecentOrders recent = new RecentOrders(20_000);
@@ -75,6 +81,8 @@ final class OrdersApi implements HttpHandler {
   public void handle(HttpExchange ex) throws IOException {
     long start = clock.nanoTime();
     inFlight.incrementAndGet();
+    // One server span per request through the OpenTelemetry API (a no-op without an SDK).
+    Span span = tracer.spanBuilder(ex.getRequestMethod() + " /orders").setSpanKind(SpanKind.SERVER).startSpan();
     String uri = "/orders";
     int status = 500;
     try (ex) {
@@ -104,6 +112,12 @@ final class OrdersApi implements HttpHandler {
       ex.sendResponseHeaders(r.status, body.length);
       ex.getResponseBody().write(body);
     } finally {
+      span.setAttribute("http.response.status_code", status);
+      span.setAttribute("http.route", uri);
+      if (status >= 500) {
+        span.setStatus(StatusCode.ERROR);
+      }
+      span.end();
       inFlight.decrementAndGet();
       Timer.builder("http.server.requests").tags("method", ex.getRequestMethod(), "uri", uri,
           "status", Integer.toString(status), "outcome", status < 400 ? "SUCCESS" : status < 500 ? "CLIENT_ERROR" : "SERVER_ERROR")
