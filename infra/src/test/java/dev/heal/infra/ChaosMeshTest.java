@@ -138,7 +138,7 @@ class ChaosMeshTest {
     assertThat(selector.get("namespaces")).as("%s namespaces", what).hasSize(1);
     assertThat(selector.get("namespaces").get(0).asText()).isEqualTo("heal-demo");
     Map<String, String> wanted = new HashMap<>();
-    selector.get("labelSelectors").fields().forEachRemaining(e -> wanted.put(e.getKey(), e.getValue().asText()));
+    selector.get("labelSelectors").properties().forEach(e -> wanted.put(e.getKey(), e.getValue().asText()));
     assertThat(wanted).as("%s selects by label", what).isNotEmpty();
     assertThat(podLabels()).as("%s selector %s hits a pod of the base", what, wanted)
         .anyMatch(labels -> labels.entrySet().containsAll(wanted.entrySet()));

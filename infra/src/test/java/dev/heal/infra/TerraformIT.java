@@ -42,7 +42,7 @@ class TerraformIT {
     merged = Infra.JSON.createObjectNode();
     for (Path tf : Infra.files("terraform", ".tf")) {
       JsonNode doc = parse(tf);
-      doc.fields().forEachRemaining(block -> {
+      doc.properties().forEach(block -> {
         if (!block.getValue().isObject()) {
           // terraform { } blocks: a list of bodies.
           assertThat(merged.has(block.getKey())).as("%s declared in two files", block.getKey()).isFalse();
@@ -51,7 +51,7 @@ class TerraformIT {
         }
         ObjectNode into = merged.has(block.getKey())
             ? (ObjectNode) merged.get(block.getKey()) : merged.putObject(block.getKey());
-        block.getValue().fields().forEachRemaining(e -> {
+        block.getValue().properties().forEach(e -> {
           assertThat(into.has(e.getKey())).as("%s %s declared twice", block.getKey(), e.getKey()).isFalse();
           into.set(e.getKey(), e.getValue());
         });
@@ -100,7 +100,7 @@ class TerraformIT {
   @Test
   void secretValuesComeOnlyFromSensitiveVariables() {
     Map<String, Boolean> sensitive = new HashMap<>();
-    merged.get("variable").fields().forEachRemaining(v -> {
+    merged.get("variable").properties().forEach(v -> {
       JsonNode decl = v.getValue().get(0);
       assertThat(decl.has("description")).as("variable %s has a description", v.getKey()).isTrue();
       assertThat(decl.has("type")).as("variable %s has a type", v.getKey()).isTrue();
@@ -115,14 +115,14 @@ class TerraformIT {
     assertThat(sensitive).containsEntry("db_password", true).containsEntry("alert_token", true)
         .containsEntry("slack_webhook_url", true);
     // Every value of every Secret is a sensitive variable.
-    merged.at("/resource/kubernetes_secret_v1").fields().forEachRemaining(s ->
-        s.getValue().get(0).get("data").fields().forEachRemaining(d -> {
+    merged.at("/resource/kubernetes_secret_v1").properties().forEach(s ->
+        s.getValue().get(0).get("data").properties().forEach(d -> {
           Matcher m = VAR.matcher(d.getValue().asText());
           assertThat(m.find()).as("secret %s key %s comes from a variable", s.getKey(), d.getKey()).isTrue();
           assertThat(sensitive.get(m.group(1))).as("var.%s is sensitive", m.group(1)).isTrue();
         }));
     // No output reveals a sensitive variable.
-    merged.get("output").fields().forEachRemaining(o -> {
+    merged.get("output").properties().forEach(o -> {
       Matcher m = VAR.matcher(o.getValue().get(0).get("value").asText());
       while (m.find()) {
         assertThat(sensitive.get(m.group(1))).as("output %s uses var.%s", o.getKey(), m.group(1)).isFalse();

@@ -17,7 +17,6 @@ import java.security.MessageDigest;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -241,8 +240,7 @@ public final class AlertmanagerReceiver {
       throw new BadPayload("field '" + name + "' must be an object of strings");
     }
     Map<String, String> m = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : v.properties()) {
       if (!e.getValue().isTextual()) {
         throw new BadPayload("field '" + name + "." + e.getKey() + "' must be a string");
       }

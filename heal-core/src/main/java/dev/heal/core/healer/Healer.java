@@ -1,5 +1,6 @@
 package dev.heal.core.healer;
 
+import dev.heal.core.internal.DaemonThreads;
 import dev.heal.core.HealException;
 import dev.heal.core.health.CheckState;
 import dev.heal.core.health.HealthListener;
@@ -96,12 +97,7 @@ public final class Healer implements SignalSink, AutoCloseable {
       this.executor = b.executor;
       this.ownsExecutor = false;
     } else {
-      AtomicInteger n = new AtomicInteger();
-      this.executor = Executors.newFixedThreadPool(b.poolSize, r -> {
-        Thread t = new Thread(r, "heal-action-" + n.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-      });
+      this.executor = Executors.newFixedThreadPool(b.poolSize, DaemonThreads.named("heal-action"));
       this.ownsExecutor = true;
     }
     health.ifPresent(h -> h.addListener(new HealthListener() {

@@ -1,5 +1,6 @@
 package dev.heal.core.health;
 
+import dev.heal.core.internal.DaemonThreads;
 import dev.heal.core.HealException;
 import dev.heal.core.health.internal.ThresholdTracker;
 import dev.heal.core.time.HealClock;
@@ -19,7 +20,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -69,15 +69,7 @@ public final class HealthRegistry implements AutoCloseable {
       this.executor = b.executor;
       this.ownsExecutor = false;
     } else {
-      AtomicInteger n = new AtomicInteger();
-      this.executor =
-          Executors.newFixedThreadPool(
-              b.poolSize,
-              r -> {
-                Thread t = new Thread(r, "heal-health-" + n.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-              });
+      this.executor = Executors.newFixedThreadPool(b.poolSize, DaemonThreads.named("heal-health"));
       this.ownsExecutor = true;
     }
     listeners.addAll(b.listeners);

@@ -12,7 +12,9 @@ import java.util.Optional;
  * @param method upper-case HTTP method
  * @param path the request path, without query
  * @param query the raw query string, or empty
- * @param headers header names in lower case, values in order received
+ * @param headers the request's headers; look them up with {@link #header(String)}, which ignores
+ *     case (served requests carry the JDK's case-insensitive headers, hand-built ones lower-case
+ *     names)
  * @param body the request body, at most the endpoint's limit
  */
 public record HttpRequest(

@@ -1,11 +1,11 @@
 package dev.heal.core.http;
 
-/** JSON string quoting for the few hand-built bodies on hot or error paths. Thread-safe. */
-public final class JsonText {
+/** JSON string quoting for the few hand-built error bodies. Thread-safe. Not API. */
+final class JsonText {
   private JsonText() {}
 
   /** {@code s} as a JSON string literal, quotes included. */
-  public static String quote(String s) {
+  static String quote(String s) {
     StringBuilder b = new StringBuilder(s.length() + 2).append('"');
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);

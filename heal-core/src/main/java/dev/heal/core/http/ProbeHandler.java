@@ -14,6 +14,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -215,9 +216,8 @@ public final class ProbeHandler implements HttpHandler {
       if (badLength) {
         response = HttpResponse.error(400, "Content-Length is not a number: " + cl);
       } else {
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        exchange.getRequestHeaders()
-            .forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), List.copyOf(v)));
+        // The JDK's Headers look names up case-insensitively; a read-only view, not a copy.
+        Map<String, List<String>> headers = Collections.unmodifiableMap(exchange.getRequestHeaders());
         String query = exchange.getRequestURI().getRawQuery();
         response = dispatch(method, exchange.getRequestURI().getRawPath(), query == null ? "" : query,
             headers, exchange.getRequestBody(), contentLength);

@@ -1,5 +1,6 @@
 package dev.heal.core.http;
 
+import dev.heal.core.internal.DaemonThreads;
 import com.sun.net.httpserver.HttpServer;
 import dev.heal.core.HealException;
 import dev.heal.core.health.HealthRegistry;
@@ -10,7 +11,6 @@ import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,16 +52,11 @@ public final class ProbeServer implements AutoCloseable {
   private ProbeServer(Builder b) throws IOException {
     this.handler = b.handler.showDetailsUnlessSet(true).build();
     this.shutdownGrace = b.shutdownGrace;
-    AtomicInteger n = new AtomicInteger();
     this.executor =
         new ThreadPoolExecutor(
             b.threads, b.threads, 0, TimeUnit.MILLISECONDS,
             new ArrayBlockingQueue<>(b.queueSize),
-            r -> {
-              Thread t = new Thread(r, "heal-http-" + n.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            },
+            DaemonThreads.named("heal-http"),
             new ThreadPoolExecutor.CallerRunsPolicy());
     this.server = HttpServer.create(new InetSocketAddress(b.host, b.port), b.backlog);
     server.createContext("/", handler);

@@ -1,5 +1,6 @@
 package dev.heal.core.notify;
 
+import dev.heal.core.internal.DaemonThreads;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.heal.core.healer.Episode;
 import dev.heal.core.healer.HealEvent;
@@ -79,11 +80,7 @@ public final class WebhookNotifier implements HealerListener, AutoCloseable {
     this.dedupWindow = b.dedupWindow;
     this.rate = new TokenBucket(b.ratePerMinute, Duration.ofMinutes(1).toNanos(), clock.nanoTime());
     this.http = HttpClient.newBuilder().connectTimeout(b.requestTimeout).build();
-    this.sender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(b.queueSize), r -> {
-      Thread t = new Thread(r, "heal-notify");
-      t.setDaemon(true);
-      return t;
-    }, new ThreadPoolExecutor.AbortPolicy());
+    this.sender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(b.queueSize), DaemonThreads.named("heal-notify"), new ThreadPoolExecutor.AbortPolicy());
   }
 
   /** A Slack incoming webhook ({@code https://hooks.slack.com/services/...}). */

@@ -1,5 +1,6 @@
 package dev.heal.core.time;
 
+import dev.heal.core.internal.DaemonThreads;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ScheduledFuture;
@@ -9,10 +10,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Real time: {@link System#nanoTime()}, {@link Instant#now()} and one daemon scheduler thread.
+ * Real time, behind {@link HealClock#system()}: {@link System#nanoTime()}, {@link Instant#now()} and one daemon scheduler thread.
  * Thread-safe. The only place in heal that reads the system clock.
  */
-public final class SystemClock implements HealClock {
+final class SystemClock implements HealClock {
   private static final Logger log = LoggerFactory.getLogger(SystemClock.class);
 
   static final SystemClock INSTANCE = new SystemClock();
@@ -55,11 +56,7 @@ public final class SystemClock implements HealClock {
           e =
               new ScheduledThreadPoolExecutor(
                   1,
-                  r -> {
-                    Thread t = new Thread(r, "heal-clock");
-                    t.setDaemon(true);
-                    return t;
-                  });
+                  DaemonThreads.named("heal-clock"));
           e.setRemoveOnCancelPolicy(true);
           executor = e;
         }
