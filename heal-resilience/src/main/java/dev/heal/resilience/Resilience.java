@@ -3,6 +3,7 @@ package dev.heal.resilience;
 import dev.heal.core.healer.SignalSink;
 import dev.heal.core.health.HealthRegistry;
 import dev.heal.core.time.HealClock;
+import dev.heal.resilience.internal.HealCircuitBreaker;
 import dev.heal.resilience.internal.CircuitBreakerObserver;
 import dev.heal.resilience.internal.EpisodeSignaller;
 import dev.heal.resilience.internal.HealJavaClock;
@@ -56,8 +57,15 @@ import java.util.function.UnaryOperator;
  * <p>Defaults differ from resilience4j's where heal knows better: circuit breakers detect slow
  * calls (2 s, 80 %) and keep resilience4j's synchronized sliding window (measured faster and
  * allocation-free, unlike 2.4's {@code LOCK_FREE} one, see {@link #defaultCircuitBreakerConfig()});
- * retries back off exponentially with jitter (100 ms × 2^n ± 50 %, at most 10 s). Circuit breakers read time from the {@link HealClock} (their timestamp function and their
- * {@code java.time.Clock}), so a {@code ManualClock} drives them in tests.
+ * retries back off exponentially with jitter (100 ms × 2^n ± 50 %, at most 10 s). Circuit
+ * breakers read time from the {@link HealClock} (their timestamp function and their {@code
+ * java.time.Clock}), so a {@code ManualClock} drives them in tests.
+ *
+ * <p>Each configured circuit breaker is resilience4j's own state machine behind a thin front
+ * that hands fast successes over in per-thread batches, so concurrent callers do not queue on the
+ * sliding window's lock; every decision stays resilience4j's and reading the metrics is exact
+ * (see {@link Builder#batchSuccesses(String, boolean)}). The registry ({@link
+ * #circuitBreakerRegistry()}) holds the fronted breakers.
  *
  * <p>Policies are looked up only when a proxy or decorator is built; naming a policy that was not
  * configured fails then, with {@link ResilienceException}.
@@ -93,8 +101,18 @@ public final class Resilience {
     this.rateLimiters = RateLimiterRegistry.ofDefaults();
     this.timeLimiters = TimeLimiterRegistry.ofDefaults();
     Map<String, CircuitBreakerObserver> obs = new LinkedHashMap<>();
+    for (String n : b.batchSuccesses.keySet()) {
+      if (!b.circuitBreakers.containsKey(n)) {
+        throw new ResilienceException("batchSuccesses given for '" + n
+            + "', which is not a configured circuit breaker; configured: "
+            + b.circuitBreakers.keySet());
+      }
+    }
     b.circuitBreakers.forEach((name, cfg) -> {
-      CircuitBreaker cb = circuitBreakers.circuitBreaker(name, bridge(cfg, clock));
+      HealCircuitBreaker cb = HealCircuitBreaker.wrap(
+          circuitBreakers.circuitBreaker(name, bridge(cfg, clock)),
+          b.batchSuccesses.getOrDefault(name, true));
+      circuitBreakers.replace(name, cb);
       obs.put(name, new CircuitBreakerObserver(cb, sink, clock));
     });
     this.observers = Collections.unmodifiableMap(obs);
@@ -139,7 +157,7 @@ public final class Resilience {
    * {@link SlidingWindowSynchronizationStrategy#SYNCHRONIZED} window, stated explicitly. heal
    * measured resilience4j 2.4's {@code LOCK_FREE} window (a copy-on-write list: a node, an
    * aggregation copy and a snapshot per recorded call, about 208 B) slower than the synchronized
-   * one at 1 and 2 threads (docs/benchmarks-resilience.md); choose it per breaker if your
+   * one at 1 and 2 threads (docs/benchmarks.md); choose it per breaker if your
    * measurements say otherwise.
    */
   public static CircuitBreakerConfig.Builder defaultCircuitBreakerConfig() {
@@ -310,6 +328,7 @@ public final class Resilience {
     private final Map<String, RetryBudgetConfig> retryBudgets = new LinkedHashMap<>();
     private final Map<String, AdaptiveLimitConfig> adaptiveLimits = new LinkedHashMap<>();
     private final Map<String, DependencyScope> scopes = new LinkedHashMap<>();
+    private final Map<String, Boolean> batchSuccesses = new LinkedHashMap<>();
 
     private Builder() {}
 
@@ -423,6 +442,17 @@ public final class Resilience {
     /** Declares who shares circuit breaker {@code name}'s dependency. Default SHARED. */
     public Builder dependencyScope(String name, DependencyScope scope) {
       scopes.put(name(name), Objects.requireNonNull(scope, "scope"));
+      return this;
+    }
+
+    /**
+     * Whether circuit breaker {@code name} hands fast successes to resilience4j's state machine in
+     * per-thread batches (default true) or one by one, exactly like a plain resilience4j breaker.
+     * Batching takes the sliding window's lock off the success path and never changes when the
+     * breaker opens; see "Circuit breakers under contention" in docs/resilience.md.
+     */
+    public Builder batchSuccesses(String name, boolean batch) {
+      batchSuccesses.put(name(name), batch);
       return this;
     }
 

@@ -42,6 +42,7 @@ import java.util.regex.Pattern;
  *   retrybudget.instances.payments: { ratio: 0.2, minRetriesPerSecond: 10, ttl: 10s }
  *   adaptivelimit.instances.payments: { minLimit: 5, maxLimit: 100 }
  *   dependencyScope.payments: SHARED
+ *   batchSuccesses.payments: true
  * </pre>
  *
  * <p>Instances start from heal's defaults (see {@link Resilience}), then {@code configs.default}
@@ -60,6 +61,7 @@ public final class ResilienceConfig {
   private static final Pattern HEAL_KEY = Pattern.compile(
       "heal\\.resilience\\.(retrybudget|adaptivelimit)\\.instances\\.([^.]+)\\.(.+)");
   private static final Pattern SCOPE_KEY = Pattern.compile("heal\\.resilience\\.dependencyScope\\.([^.]+)");
+  private static final Pattern BATCH_KEY = Pattern.compile("heal\\.resilience\\.batchSuccesses\\.([^.]+)");
 
   private final Map<String, CircuitBreakerConfig> circuitBreakers = new LinkedHashMap<>();
   private final Map<String, RetryConfig> retries = new LinkedHashMap<>();
@@ -69,6 +71,7 @@ public final class ResilienceConfig {
   private final Map<String, RetryBudgetConfig> retryBudgets = new LinkedHashMap<>();
   private final Map<String, AdaptiveLimitConfig> adaptiveLimits = new LinkedHashMap<>();
   private final Map<String, DependencyScope> scopes = new LinkedHashMap<>();
+  private final Map<String, Boolean> batchSuccesses = new LinkedHashMap<>();
 
   private ResilienceConfig() {}
 
@@ -144,10 +147,15 @@ public final class ResilienceConfig {
         c.scopes.put(s.group(1), enumValue(DependencyScope.class, key, e.getValue()));
         continue;
       }
+      Matcher bs = BATCH_KEY.matcher(key);
+      if (bs.matches()) {
+        c.batchSuccesses.put(bs.group(1), bool(key, e.getValue()));
+        continue;
+      }
       throw new ResilienceException("unknown key '" + key + "': expected resilience4j.<circuitbreaker|"
           + "retry|bulkhead|ratelimiter|timelimiter>.<configs|instances>.<name>.<property>, "
-          + "heal.resilience.<retrybudget|adaptivelimit>.instances.<name>.<property> or "
-          + "heal.resilience.dependencyScope.<name>");
+          + "heal.resilience.<retrybudget|adaptivelimit>.instances.<name>.<property>, "
+          + "heal.resilience.dependencyScope.<name> or heal.resilience.batchSuccesses.<name>");
     }
     r4j.forEach((kind, sections) -> {
       Map<String, Map<String, String[]>> configs = sections.getOrDefault("configs", Map.of());
@@ -492,6 +500,7 @@ public final class ResilienceConfig {
     retryBudgets.forEach(b::retryBudget);
     adaptiveLimits.forEach(b::adaptiveLimit);
     scopes.forEach(b::dependencyScope);
+    batchSuccesses.forEach(b::batchSuccesses);
   }
 
   /** Names of the circuit breakers this configuration declares. */

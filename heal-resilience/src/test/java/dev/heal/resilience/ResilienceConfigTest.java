@@ -3,6 +3,7 @@ package dev.heal.resilience;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.heal.resilience.internal.HealCircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowSynchronizationStrategy;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
@@ -53,6 +54,7 @@ class ResilienceConfigTest {
           initialLimit: 4
           maxLimit: 40
         dependencyScope.ledger: INSTANCE
+        batchSuccesses.ledger: false
       """;
 
   @Test
@@ -88,6 +90,16 @@ class ResilienceConfigTest {
         .isEqualTo(Duration.ofSeconds(2));
     assertThat(r.dependencyScope("ledger")).isEqualTo(DependencyScope.INSTANCE);
     assertThat(r.dependencyScope("payments")).isEqualTo(DependencyScope.SHARED);
+    // every breaker is heal's front; ledger's hands each success over one by one
+    assertThat(r.circuitBreaker("ledger").orElseThrow())
+        .isInstanceOfSatisfying(HealCircuitBreaker.class, f -> assertThat(f.batching()).isFalse());
+    assertThat(r.circuitBreakerRegistry().circuitBreaker("ledger"))
+        .isSameAs(r.circuitBreaker("ledger").orElseThrow());
+    // payments has a TIME_BASED window, which is never batched; a default breaker is
+    assertThat(((HealCircuitBreaker) r.circuitBreaker("payments").orElseThrow()).batching())
+        .isFalse();
+    assertThat(((HealCircuitBreaker) Resilience.builder().circuitBreaker("x").build()
+        .circuitBreaker("x").orElseThrow()).batching()).isTrue();
   }
 
   @Test
@@ -140,6 +152,10 @@ class ResilienceConfigTest {
     assertThatThrownBy(() -> ResilienceConfig.fromYaml(
         "resilience4j.circuitbreaker.instances.p.recordExceptions: [com.example.Nope]\n"))
         .hasMessageContaining("class com.example.Nope was not found");
+    assertThatThrownBy(() -> ResilienceConfig.fromYaml(
+        "heal.resilience.batchSuccesses.p: sometimes\n"))
+        .isInstanceOf(ResilienceException.class)
+        .hasMessageStartingWith("heal.resilience.batchSuccesses.p: expected");
   }
 
   @Test
@@ -164,6 +180,11 @@ class ResilienceConfigTest {
         .config(ResilienceConfig.fromYaml("heal.resilience.dependencyScope.ghost: SHARED\n"))
         .build())
         .hasMessageContaining("'ghost', which is not a configured circuit breaker");
+    assertThatThrownBy(() -> Resilience.builder()
+        .config(ResilienceConfig.fromYaml("heal.resilience.batchSuccesses.ghost: false\n"))
+        .build())
+        .isInstanceOf(ResilienceException.class)
+        .hasMessageContaining("batchSuccesses given for 'ghost', which is not a configured circuit breaker");
   }
 
   @Test

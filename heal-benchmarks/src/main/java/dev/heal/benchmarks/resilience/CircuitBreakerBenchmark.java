@@ -31,11 +31,13 @@ import org.openjdk.jmh.annotations.Warmup;
  * circuit breaker (executor and standalone permit API).
  *
  * <p>{@code healProxy} and {@code healDecorator} use heal's defaults (resilience4j's synchronized
- * window, slow-call detection, Micrometer gauges, the health bridge); the {@code LockFree}
- * variants show resilience4j 2.4's lock-free window with and without heal.
+ * window behind heal's front, which batches fast successes; slow-call detection; Micrometer
+ * gauges; the health bridge); {@code healDecoratorUnbatched} is the decorator with {@code
+ * batchSuccesses(name, false)}, every outcome recorded one by one; the {@code LockFree} variants
+ * show resilience4j 2.4's lock-free window with and without heal.
  *
- * <p>Run with {@code -t 1} and {@code -t 2}, and {@code -prof gc} for B/op. See
- * docs/benchmarks-resilience.md for the exact command and recorded results.
+ * <p>Run with {@code -t 1} and {@code -t 2}, and {@code -prof gc} for B/op. See docs/benchmarks.md
+ * for the exact command and recorded results.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -78,6 +80,7 @@ public class CircuitBreakerBenchmark {
   private LockFreeService healProxyLockFree;
   private Service healProxy;
   private Supplier<String> healDecorator;
+  private Supplier<String> healDecoratorUnbatched;
   private FailsafeExecutor<String> failsafe;
   private dev.failsafe.CircuitBreaker<String> failsafeBreaker;
   private HealthRegistry health;
@@ -102,12 +105,15 @@ public class CircuitBreakerBenchmark {
         .healthRegistry(health)
         .circuitBreaker("proxied")
         .circuitBreaker("decorated")
+        .circuitBreaker("unbatched")
+        .batchSuccesses("unbatched", false)
         .circuitBreaker("proxiedLockFree", b -> b.slidingWindowSynchronizationStrategy(
             CircuitBreakerConfig.SlidingWindowSynchronizationStrategy.LOCK_FREE))
         .build();
     healProxyLockFree = resilience.proxy(LockFreeService.class, new LockFreeImpl());
     healProxy = resilience.proxy(Service.class, new Impl());
     healDecorator = resilience.decorate(call).withCircuitBreaker("decorated").build();
+    healDecoratorUnbatched = resilience.decorate(call).withCircuitBreaker("unbatched").build();
 
     failsafeBreaker = dev.failsafe.CircuitBreaker.ofDefaults();
     failsafe = Failsafe.with(dev.failsafe.CircuitBreaker.<String>ofDefaults());
@@ -151,6 +157,11 @@ public class CircuitBreakerBenchmark {
   @Benchmark
   public String healDecorator() {
     return healDecorator.get();
+  }
+
+  @Benchmark
+  public String healDecoratorUnbatched() {
+    return healDecoratorUnbatched.get();
   }
 
   @Benchmark

@@ -10,7 +10,6 @@ import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,23 +29,20 @@ public final class CircuitBreakerObserver {
   static final AttributeKey<String> FROM = AttributeKey.stringKey("heal.circuitbreaker.from");
   static final AttributeKey<String> TO = AttributeKey.stringKey("heal.circuitbreaker.to");
 
-  private final CircuitBreaker cb;
+  private final HealCircuitBreaker cb;
   private final SafeSink sink;
   private final HealClock clock;
   private final CopyOnWriteArrayList<BiConsumer<State, State>> listeners = new CopyOnWriteArrayList<>();
   private volatile State lastSeen;
-  final LongAdder successes = new LongAdder();
-  final LongAdder failures = new LongAdder();
-  final LongAdder rejections = new LongAdder();
 
-  public CircuitBreakerObserver(CircuitBreaker cb, SafeSink sink, HealClock clock) {
+  public CircuitBreakerObserver(HealCircuitBreaker cb, SafeSink sink, HealClock clock) {
     this.cb = cb;
     this.sink = sink;
     this.clock = clock;
     this.lastSeen = cb.getState();
   }
 
-  public CircuitBreaker circuitBreaker() {
+  public HealCircuitBreaker circuitBreaker() {
     return cb;
   }
 
@@ -63,28 +59,16 @@ public final class CircuitBreakerObserver {
     }
   }
 
-  public void onSuccess() {
-    successes.increment();
-  }
-
-  public void onFailure() {
-    failures.increment();
-  }
-
-  public void onRejected() {
-    rejections.increment();
-  }
-
   public long successes() {
-    return successes.sum();
+    return cb.successes();
   }
 
   public long failures() {
-    return failures.sum();
+    return cb.failures();
   }
 
   public long rejections() {
-    return rejections.sum();
+    return cb.rejections();
   }
 
   private synchronized void transition() {

@@ -29,7 +29,11 @@ import java.util.function.BiConsumer;
  * with resilience4j-micrometer's {@code Tagged*Metrics}.
  */
 public final class ResilienceMeters {
-  /** Cumulative calls through a heal circuit breaker stage; tags name, outcome. */
+  /**
+   * Cumulative calls through a heal circuit breaker (proxies, decorators and direct use of the
+   * registry's breaker alike); tags name, outcome: success (returned), failure (threw, ignored
+   * exceptions included), rejected (not permitted).
+   */
   public static final String CIRCUIT_BREAKER_CALLS = "heal.resilience.circuitbreaker.calls";
   /** Retry budget: requests recorded; tag name. */
   public static final String BUDGET_REQUESTS = "heal.resilience.retry.budget.requests";

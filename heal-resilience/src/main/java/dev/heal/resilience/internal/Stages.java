@@ -9,7 +9,6 @@ import dev.heal.resilience.RetryBudget;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadFullException;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RequestNotPermitted;
 import io.github.resilience4j.retry.Retry;
@@ -31,10 +30,9 @@ public final class Stages {
   // ---------------------------------------------------------------- circuit breaker
 
   public static Invoker circuitBreaker(CircuitBreakerObserver obs, Invoker next) {
-    CircuitBreaker cb = obs.circuitBreaker();
+    HealCircuitBreaker cb = obs.circuitBreaker();
     return args -> {
       if (!cb.tryAcquirePermission()) {
-        obs.onRejected();
         obs.check();
         throw CallNotPermittedException.createCallNotPermittedException(cb);
       }
@@ -45,22 +43,19 @@ public final class Stages {
         result = next.invoke(args);
       } catch (Throwable t) {
         cb.onError(cb.getCurrentTimestamp() - start, cb.getTimestampUnit(), t);
-        obs.onFailure();
         obs.check();
         throw t;
       }
       cb.onResult(cb.getCurrentTimestamp() - start, cb.getTimestampUnit(), result);
-      obs.onSuccess();
       obs.check();
       return result;
     };
   }
 
   public static AsyncInvoker circuitBreakerAsync(CircuitBreakerObserver obs, AsyncInvoker next) {
-    CircuitBreaker cb = obs.circuitBreaker();
+    HealCircuitBreaker cb = obs.circuitBreaker();
     return args -> {
       if (!cb.tryAcquirePermission()) {
-        obs.onRejected();
         obs.check();
         return CompletableFuture.failedFuture(
             CallNotPermittedException.createCallNotPermittedException(cb));
@@ -73,12 +68,10 @@ public final class Stages {
         if (e != null) {
           Throwable cause = unwrap(e);
           cb.onError(d, cb.getTimestampUnit(), cause);
-          obs.onFailure();
           obs.check();
           out.completeExceptionally(cause);
         } else {
           cb.onResult(d, cb.getTimestampUnit(), r);
-          obs.onSuccess();
           obs.check();
           out.complete(r);
         }
