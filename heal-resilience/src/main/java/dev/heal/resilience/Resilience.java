@@ -101,38 +101,38 @@ public final class Resilience {
     this.rateLimiters = RateLimiterRegistry.ofDefaults();
     this.timeLimiters = TimeLimiterRegistry.ofDefaults();
     Map<String, CircuitBreakerObserver> obs = new LinkedHashMap<>();
-    for (String n : b.batchSuccesses.keySet()) {
-      if (!b.circuitBreakers.containsKey(n)) {
+    for (String n : b.policies.batchSuccesses.keySet()) {
+      if (!b.policies.circuitBreakers.containsKey(n)) {
         throw new ResilienceException("batchSuccesses given for '" + n
             + "', which is not a configured circuit breaker; configured: "
-            + b.circuitBreakers.keySet());
+            + b.policies.circuitBreakers.keySet());
       }
     }
-    b.circuitBreakers.forEach((name, cfg) -> {
+    b.policies.circuitBreakers.forEach((name, cfg) -> {
       HealCircuitBreaker cb = HealCircuitBreaker.wrap(
           circuitBreakers.circuitBreaker(name, bridge(cfg, clock)),
-          b.batchSuccesses.getOrDefault(name, true));
+          b.policies.batchSuccesses.getOrDefault(name, true));
       circuitBreakers.replace(name, cb);
       obs.put(name, new CircuitBreakerObserver(cb, sink, clock));
     });
     this.observers = Collections.unmodifiableMap(obs);
-    b.retries.forEach(retries::retry);
-    b.bulkheads.forEach(bulkheads::bulkhead);
-    b.rateLimiters.forEach(rateLimiters::rateLimiter);
-    b.timeLimiters.forEach(timeLimiters::timeLimiter);
+    b.policies.retries.forEach(retries::retry);
+    b.policies.bulkheads.forEach(bulkheads::bulkhead);
+    b.policies.rateLimiters.forEach(rateLimiters::rateLimiter);
+    b.policies.timeLimiters.forEach(timeLimiters::timeLimiter);
     Map<String, RetryBudget> budgets = new LinkedHashMap<>();
-    b.retryBudgets.forEach((n, c) -> budgets.put(n, new RetryBudget(n, c, clock)));
+    b.policies.retryBudgets.forEach((n, c) -> budgets.put(n, new RetryBudget(n, c, clock)));
     this.retryBudgets = Collections.unmodifiableMap(budgets);
     Map<String, AdaptiveLimiter> limiters = new LinkedHashMap<>();
-    b.adaptiveLimits.forEach((n, c) -> limiters.put(n, new AdaptiveLimiter(n, c, clock)));
+    b.policies.adaptiveLimits.forEach((n, c) -> limiters.put(n, new AdaptiveLimiter(n, c, clock)));
     this.adaptiveLimiters = Collections.unmodifiableMap(limiters);
-    for (String n : b.scopes.keySet()) {
+    for (String n : b.policies.scopes.keySet()) {
       if (!observers.containsKey(n)) {
         throw new ResilienceException("dependency scope given for '" + n
             + "', which is not a configured circuit breaker; configured: " + observers.keySet());
       }
     }
-    this.scopes = Map.copyOf(b.scopes);
+    this.scopes = Map.copyOf(b.policies.scopes);
     if (b.healthRegistry != null) {
       for (CircuitBreakerObserver o : observers.values()) {
         String n = o.circuitBreaker().getName();
@@ -320,15 +320,7 @@ public final class Resilience {
     private Duration healthCheckInterval = Duration.ofSeconds(5);
     private MeterRegistry meterRegistry;
     private Duration episodeQuietPeriod = Duration.ofSeconds(5);
-    private final Map<String, CircuitBreakerConfig> circuitBreakers = new LinkedHashMap<>();
-    private final Map<String, RetryConfig> retries = new LinkedHashMap<>();
-    private final Map<String, BulkheadConfig> bulkheads = new LinkedHashMap<>();
-    private final Map<String, RateLimiterConfig> rateLimiters = new LinkedHashMap<>();
-    private final Map<String, TimeLimiterConfig> timeLimiters = new LinkedHashMap<>();
-    private final Map<String, RetryBudgetConfig> retryBudgets = new LinkedHashMap<>();
-    private final Map<String, AdaptiveLimitConfig> adaptiveLimits = new LinkedHashMap<>();
-    private final Map<String, DependencyScope> scopes = new LinkedHashMap<>();
-    private final Map<String, Boolean> batchSuccesses = new LinkedHashMap<>();
+    final Policies policies = new Policies();
 
     private Builder() {}
 
@@ -379,7 +371,7 @@ public final class Resilience {
     }
 
     public Builder circuitBreaker(String name, CircuitBreakerConfig config) {
-      circuitBreakers.put(name(name), Objects.requireNonNull(config, "config"));
+      policies.circuitBreakers.put(name(name), Objects.requireNonNull(config, "config"));
       return this;
     }
 
@@ -393,7 +385,7 @@ public final class Resilience {
     }
 
     public Builder retry(String name, RetryConfig config) {
-      retries.put(name(name), Objects.requireNonNull(config, "config"));
+      policies.retries.put(name(name), Objects.requireNonNull(config, "config"));
       return this;
     }
 
@@ -403,7 +395,7 @@ public final class Resilience {
     }
 
     public Builder bulkhead(String name, BulkheadConfig config) {
-      bulkheads.put(name(name), Objects.requireNonNull(config, "config"));
+      policies.bulkheads.put(name(name), Objects.requireNonNull(config, "config"));
       return this;
     }
 
@@ -412,7 +404,7 @@ public final class Resilience {
     }
 
     public Builder rateLimiter(String name, RateLimiterConfig config) {
-      rateLimiters.put(name(name), Objects.requireNonNull(config, "config"));
+      policies.rateLimiters.put(name(name), Objects.requireNonNull(config, "config"));
       return this;
     }
 
@@ -421,7 +413,7 @@ public final class Resilience {
     }
 
     public Builder timeLimiter(String name, TimeLimiterConfig config) {
-      timeLimiters.put(name(name), Objects.requireNonNull(config, "config"));
+      policies.timeLimiters.put(name(name), Objects.requireNonNull(config, "config"));
       return this;
     }
 
@@ -430,18 +422,18 @@ public final class Resilience {
     }
 
     public Builder retryBudget(String name, RetryBudgetConfig config) {
-      retryBudgets.put(name(name), Objects.requireNonNull(config, "config"));
+      policies.retryBudgets.put(name(name), Objects.requireNonNull(config, "config"));
       return this;
     }
 
     public Builder adaptiveLimit(String name, AdaptiveLimitConfig config) {
-      adaptiveLimits.put(name(name), Objects.requireNonNull(config, "config"));
+      policies.adaptiveLimits.put(name(name), Objects.requireNonNull(config, "config"));
       return this;
     }
 
     /** Declares who shares circuit breaker {@code name}'s dependency. Default SHARED. */
     public Builder dependencyScope(String name, DependencyScope scope) {
-      scopes.put(name(name), Objects.requireNonNull(scope, "scope"));
+      policies.scopes.put(name(name), Objects.requireNonNull(scope, "scope"));
       return this;
     }
 
@@ -452,7 +444,7 @@ public final class Resilience {
      * breaker opens; see "Circuit breakers under contention" in docs/resilience.md.
      */
     public Builder batchSuccesses(String name, boolean batch) {
-      batchSuccesses.put(name(name), batch);
+      policies.batchSuccesses.put(name(name), batch);
       return this;
     }
 

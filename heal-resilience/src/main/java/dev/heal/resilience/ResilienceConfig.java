@@ -63,15 +63,7 @@ public final class ResilienceConfig {
   private static final Pattern SCOPE_KEY = Pattern.compile("heal\\.resilience\\.dependencyScope\\.([^.]+)");
   private static final Pattern BATCH_KEY = Pattern.compile("heal\\.resilience\\.batchSuccesses\\.([^.]+)");
 
-  private final Map<String, CircuitBreakerConfig> circuitBreakers = new LinkedHashMap<>();
-  private final Map<String, RetryConfig> retries = new LinkedHashMap<>();
-  private final Map<String, BulkheadConfig> bulkheads = new LinkedHashMap<>();
-  private final Map<String, RateLimiterConfig> rateLimiters = new LinkedHashMap<>();
-  private final Map<String, TimeLimiterConfig> timeLimiters = new LinkedHashMap<>();
-  private final Map<String, RetryBudgetConfig> retryBudgets = new LinkedHashMap<>();
-  private final Map<String, AdaptiveLimitConfig> adaptiveLimits = new LinkedHashMap<>();
-  private final Map<String, DependencyScope> scopes = new LinkedHashMap<>();
-  private final Map<String, Boolean> batchSuccesses = new LinkedHashMap<>();
+  private final Policies policies = new Policies();
 
   private ResilienceConfig() {}
 
@@ -144,12 +136,12 @@ public final class ResilienceConfig {
       }
       Matcher s = SCOPE_KEY.matcher(key);
       if (s.matches()) {
-        c.scopes.put(s.group(1), enumValue(DependencyScope.class, key, e.getValue()));
+        c.policies.scopes.put(s.group(1), enumValue(DependencyScope.class, key, e.getValue()));
         continue;
       }
       Matcher bs = BATCH_KEY.matcher(key);
       if (bs.matches()) {
-        c.batchSuccesses.put(bs.group(1), bool(key, e.getValue()));
+        c.policies.batchSuccesses.put(bs.group(1), bool(key, e.getValue()));
         continue;
       }
       throw new ResilienceException("unknown key '" + key + "': expected resilience4j.<circuitbreaker|"
@@ -177,11 +169,11 @@ public final class ResilienceConfig {
         String where = "resilience4j." + kind + ".instances." + name;
         try {
           switch (kind) {
-            case "circuitbreaker" -> c.circuitBreakers.put(name, circuitBreaker(layers));
-            case "retry" -> c.retries.put(name, retry(layers));
-            case "bulkhead" -> c.bulkheads.put(name, bulkhead(layers));
-            case "ratelimiter" -> c.rateLimiters.put(name, rateLimiter(layers));
-            default -> c.timeLimiters.put(name, timeLimiter(layers));
+            case "circuitbreaker" -> c.policies.circuitBreakers.put(name, circuitBreaker(layers));
+            case "retry" -> c.policies.retries.put(name, retry(layers));
+            case "bulkhead" -> c.policies.bulkheads.put(name, bulkhead(layers));
+            case "ratelimiter" -> c.policies.rateLimiters.put(name, rateLimiter(layers));
+            default -> c.policies.timeLimiters.put(name, timeLimiter(layers));
           }
         } catch (IllegalArgumentException | IllegalStateException | NullPointerException ex) {
           throw new ResilienceException(where + ": " + ex.getMessage(), ex);
@@ -194,9 +186,9 @@ public final class ResilienceConfig {
       String where = "heal.resilience." + kind + ".instances." + name;
       try {
         if (kind.equals("retrybudget")) {
-          c.retryBudgets.put(name, retryBudget(props));
+          c.policies.retryBudgets.put(name, retryBudget(props));
         } else {
-          c.adaptiveLimits.put(name, adaptiveLimit(props));
+          c.policies.adaptiveLimits.put(name, adaptiveLimit(props));
         }
       } catch (IllegalArgumentException ex) {
         throw new ResilienceException(where + ": " + ex.getMessage(), ex);
@@ -492,39 +484,31 @@ public final class ResilienceConfig {
   }
 
   void applyTo(Resilience.Builder b) {
-    circuitBreakers.forEach(b::circuitBreaker);
-    retries.forEach(b::retry);
-    bulkheads.forEach(b::bulkhead);
-    rateLimiters.forEach(b::rateLimiter);
-    timeLimiters.forEach(b::timeLimiter);
-    retryBudgets.forEach(b::retryBudget);
-    adaptiveLimits.forEach(b::adaptiveLimit);
-    scopes.forEach(b::dependencyScope);
-    batchSuccesses.forEach(b::batchSuccesses);
+    b.policies.putAll(policies);
   }
 
   /** Names of the circuit breakers this configuration declares. */
   public Set<String> circuitBreakerNames() {
-    return circuitBreakers.keySet();
+    return policies.circuitBreakers.keySet();
   }
 
   /** The loaded circuit breaker configuration of {@code name}, if declared. */
   public java.util.Optional<CircuitBreakerConfig> circuitBreaker(String name) {
-    return java.util.Optional.ofNullable(circuitBreakers.get(name));
+    return java.util.Optional.ofNullable(policies.circuitBreakers.get(name));
   }
 
   /** The loaded retry configuration of {@code name}, if declared. */
   public java.util.Optional<RetryConfig> retry(String name) {
-    return java.util.Optional.ofNullable(retries.get(name));
+    return java.util.Optional.ofNullable(policies.retries.get(name));
   }
 
   /** The loaded retry budget configuration of {@code name}, if declared. */
   public java.util.Optional<RetryBudgetConfig> retryBudget(String name) {
-    return java.util.Optional.ofNullable(retryBudgets.get(name));
+    return java.util.Optional.ofNullable(policies.retryBudgets.get(name));
   }
 
   /** The loaded adaptive limit configuration of {@code name}, if declared. */
   public java.util.Optional<AdaptiveLimitConfig> adaptiveLimit(String name) {
-    return java.util.Optional.ofNullable(adaptiveLimits.get(name));
+    return java.util.Optional.ofNullable(policies.adaptiveLimits.get(name));
   }
 }

@@ -1,8 +1,11 @@
 package dev.heal.resilience;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.heal.core.time.ManualClock;
+import dev.heal.resilience.internal.HealCircuitBreaker;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
@@ -33,5 +36,50 @@ class MetricsTest {
     assertThat(meters.get("heal.resilience.adaptive.limit").gauge().value()).isEqualTo(20.0);
     assertThat(meters.get("heal.resilience.retry.budget.available").gauge().value())
         .isEqualTo(100.0);
+  }
+
+  @Test
+  void countsAndGaugesAreExactWhileSuccessesAreBatched() {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    Resilience r = Resilience.builder().clock(new ManualClock()).meterRegistry(meters)
+        .circuitBreaker("payments", b -> b.slidingWindowSize(50).minimumNumberOfCalls(10))
+        .build();
+    boolean[] failing = {false};
+    Supplier<String> s = r.decorate(() -> {
+      if (failing[0]) {
+        throw new IllegalStateException("down");
+      }
+      return "ok";
+    }).withCircuitBreaker("payments").build();
+    for (int i = 0; i < 1000; i++) {
+      s.get();
+    }
+    failing[0] = true;
+    assertThatThrownBy(s::get).isInstanceOf(IllegalStateException.class);
+    assertThat(meters.get("heal.resilience.circuitbreaker.calls").tag("outcome", "success")
+        .functionCounter().count()).isEqualTo(1000.0);
+    assertThat(meters.get("heal.resilience.circuitbreaker.calls").tag("outcome", "failure")
+        .functionCounter().count()).isEqualTo(1.0);
+    assertThat(meters.get("resilience4j.circuitbreaker.buffered.calls").tag("kind", "successful")
+        .gauge().value()).isEqualTo(49.0);
+    assertThat(meters.get("resilience4j.circuitbreaker.failure.rate").gauge().value())
+        .isEqualTo(2.0);
+  }
+
+  @Test
+  void bindingResilience4jsOwnPerCallTimerTurnsBatchingOffSoEveryDurationIsTimed() {
+    Resilience r = Resilience.builder().clock(new ManualClock())
+        .circuitBreaker("payments", b -> b.minimumNumberOfCalls(1))
+        .build();
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(r.circuitBreakerRegistry()).bindTo(meters);
+    Supplier<String> s = r.decorate(() -> "ok").withCircuitBreaker("payments").build();
+    for (int i = 0; i < 100; i++) {
+      s.get();
+    }
+    assertThat(((HealCircuitBreaker) r.circuitBreaker("payments").orElseThrow()).batching())
+        .isFalse();
+    assertThat(meters.get("resilience4j.circuitbreaker.calls").tag("kind", "successful").timer()
+        .count()).isEqualTo(100);
   }
 }
