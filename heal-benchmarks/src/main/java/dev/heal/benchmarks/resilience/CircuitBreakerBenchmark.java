@@ -34,7 +34,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * window behind heal's front, which batches fast successes; slow-call detection; Micrometer
  * gauges; the health bridge); {@code healDecoratorUnbatched} is the decorator with {@code
  * batchSuccesses(name, false)}, every outcome recorded one by one; the {@code LockFree} variants
- * show resilience4j 2.4's lock-free window with and without heal.
+ * show resilience4j 2.4's lock-free window with and without heal. The {@code OnePercentFailures}
+ * rows call resilience4j's {@code executeSupplier} on resilience4j's and on heal's breaker with
+ * every 100th call failing, so heal's window is never clean and batches are really recorded.
  *
  * <p>Run with {@code -t 1} and {@code -t 2}, and {@code -prof gc} for B/op. See docs/benchmarks.md
  * for the exact command and recorded results.
@@ -73,6 +75,23 @@ public class CircuitBreakerBenchmark {
     }
   }
 
+  /** Thrown by every 100th call of the "OnePercentFailures" rows; preallocated, no stack trace. */
+  static final RuntimeException FAILURE =
+      new RuntimeException("1 % of calls fail", null, false, false) { };
+
+  /** Per-thread call counter: every 100th call of a "OnePercentFailures" row fails. */
+  @State(Scope.Thread)
+  public static class Calls {
+    int n;
+
+    String next() {
+      if (++n % 100 == 0) {
+        throw FAILURE;
+      }
+      return "ok";
+    }
+  }
+
   private final Service direct = new Impl();
   private Supplier<String> r4jRaw;
   private Supplier<String> r4jTagged;
@@ -81,6 +100,8 @@ public class CircuitBreakerBenchmark {
   private Service healProxy;
   private Supplier<String> healDecorator;
   private Supplier<String> healDecoratorUnbatched;
+  private CircuitBreaker r4jFailing;
+  private CircuitBreaker healFailing;
   private FailsafeExecutor<String> failsafe;
   private dev.failsafe.CircuitBreaker<String> failsafeBreaker;
   private HealthRegistry health;
@@ -100,6 +121,7 @@ public class CircuitBreakerBenchmark {
     r4jTagged = CircuitBreaker.decorateSupplier(taggedCb, call);
 
     health = HealthRegistry.builder().build(); // checks registered, not started: bridge wired
+    r4jFailing = CircuitBreaker.ofDefaults("failing");
     Resilience resilience = Resilience.builder()
         .meterRegistry(new SimpleMeterRegistry())
         .healthRegistry(health)
@@ -107,6 +129,7 @@ public class CircuitBreakerBenchmark {
         .circuitBreaker("decorated")
         .circuitBreaker("unbatched")
         .batchSuccesses("unbatched", false)
+        .circuitBreaker("failing")
         .circuitBreaker("proxiedLockFree", b -> b.slidingWindowSynchronizationStrategy(
             CircuitBreakerConfig.SlidingWindowSynchronizationStrategy.LOCK_FREE))
         .build();
@@ -114,6 +137,7 @@ public class CircuitBreakerBenchmark {
     healProxy = resilience.proxy(Service.class, new Impl());
     healDecorator = resilience.decorate(call).withCircuitBreaker("decorated").build();
     healDecoratorUnbatched = resilience.decorate(call).withCircuitBreaker("unbatched").build();
+    healFailing = resilience.circuitBreaker("failing").orElseThrow();
 
     failsafeBreaker = dev.failsafe.CircuitBreaker.ofDefaults();
     failsafe = Failsafe.with(dev.failsafe.CircuitBreaker.<String>ofDefaults());
@@ -162,6 +186,26 @@ public class CircuitBreakerBenchmark {
   @Benchmark
   public String healDecoratorUnbatched() {
     return healDecoratorUnbatched.get();
+  }
+
+  /** resilience4j's default breaker; every 100th call fails (it never opens: 1 % < 50 %). */
+  @Benchmark
+  public String r4jCircuitBreakerOnePercentFailures(Calls calls) {
+    return guarded(r4jFailing, calls);
+  }
+
+  /** heal's default breaker, the same calls: its window is never clean, so batches are recorded. */
+  @Benchmark
+  public String healCircuitBreakerOnePercentFailures(Calls calls) {
+    return guarded(healFailing, calls);
+  }
+
+  private static String guarded(CircuitBreaker cb, Calls calls) {
+    try {
+      return cb.executeSupplier(calls::next);
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   @Benchmark
