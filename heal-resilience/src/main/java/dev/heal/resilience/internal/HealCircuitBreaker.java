@@ -14,14 +14,14 @@ import io.github.resilience4j.circuitbreaker.event.CircuitBreakerOnSlowCallRateE
 import io.github.resilience4j.circuitbreaker.event.CircuitBreakerOnStateTransitionEvent;
 import io.github.resilience4j.circuitbreaker.event.CircuitBreakerOnSuccessEvent;
 import io.github.resilience4j.core.EventConsumer;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+import io.github.resilience4j.core.EventProcessor;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -38,47 +38,41 @@ import java.util.concurrent.atomic.LongAdder;
  *       calls, a success no slower than the slow-call threshold is counted in a per-thread stripe
  *       (one uncontended atomic add) and handed to the state machine in batches of {@value
  *       #BATCH}, one thread at a time.
- *   <li>Every other outcome — a failure, an ignored or recorded exception, a slow success, any
- *       call outside CLOSED, any call before the window holds {@code minimumNumberOfCalls} — first
- *       hands over every pending success, then goes to the state machine as resilience4j would.
- *   <li>Reading {@link #getMetrics()} or {@link #successes()} hands over every pending success
- *       first, so metrics, gauges and health checks read exact counts.
  *   <li>A hand-over records nothing while the window is <em>clean</em> — full, and holding only
  *       fast successes — because one more fast success there changes no count and no rate. The
  *       front knows the window is clean once {@code slidingWindowSize} fast successes have been
- *       recorded since the last other outcome. So in the steady state of a healthy dependency a
- *       call costs an atomic add on its own stripe and two clock reads, and no lock at all.
+ *       recorded since the last other outcome finished recording, and none is being recorded. So
+ *       in the steady state of a healthy dependency a call costs two clock reads and an atomic add
+ *       on its own stripe, and takes no lock.
+ *   <li>Every other outcome — a failure, an ignored or recorded exception, a slow success, any
+ *       call outside CLOSED, any call before the window holds {@code minimumNumberOfCalls} — first
+ *       hands over every pending success, then goes to the state machine as resilience4j would,
+ *       on the caller's thread and without holding any heal lock (resilience4j may run event
+ *       consumers there).
+ *   <li>Reading {@link #getMetrics()} (each getter of what it returns) or {@link #successes()}
+ *       hands over every pending success first, so metrics, gauges and health checks read exact
+ *       counts.
  * </ul>
  *
  * <p>Why this keeps resilience4j's decisions: once the window holds {@code minimumNumberOfCalls}
  * calls, a fast success can only lower the failure and slow-call rates, so it can never open the
  * breaker; the outcomes that can are recorded only after every success that completed before
- * them. Pending successes from a CLOSED period that has ended (a transition, a reset) are dropped
- * from the window (not from {@link #successes()}), so they never count as half-open trial calls.
+ * them. Pending successes of a CLOSED period that has ended (a transition, a reset) are dropped
+ * from the window, not handed to the next period (they still count in {@link #successes()}).
  * Batching is off — every call goes straight to the state machine — when the front is built
  * without it, for time-based windows, for a custom {@code recordResult} predicate or {@code
- * transitionOnResult} function (they must see each result), and from the moment anyone subscribes
- * to {@code onSuccess} or {@code onEvent} events (they expect one event per call, with its
- * duration). Batched successes are recorded with a duration of zero; resilience4j's public
- * metrics do not expose durations.
+ * transitionOnResult} function (they must see each result), when the state machine already has
+ * event consumers, and from the moment anyone subscribes to {@code onSuccess} or {@code onEvent}
+ * events through the front (they expect one event per call, with its duration). Batched successes
+ * are recorded with a duration of zero; resilience4j's public metrics do not expose durations.
  *
- * <p>Thread-safe.
+ * <p>Thread-safe. The only lock heal takes ({@code recording}) is held while batches are handed
+ * over and for bookkeeping; no user code runs under it.
  */
 public final class HealCircuitBreaker implements CircuitBreaker {
   /** Fast successes a thread collects before handing them over. */
   static final int BATCH = 32;
   private static final int PAD = 16; // longs per stripe: 128 bytes, two cache lines
-  private static final VarHandle EPOCH;
-
-  static {
-    try {
-      EPOCH = MethodHandles.lookup()
-          .findVarHandle(HealCircuitBreaker.class, "epoch", Epoch.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
-
   private static final Epoch OFF = new Epoch(null, 0, 0, 0);
   private static final CircuitBreakerConfig DEFAULTS = CircuitBreakerConfig.ofDefaults();
 
@@ -87,21 +81,24 @@ public final class HealCircuitBreaker implements CircuitBreaker {
   private final int stripes;
   private final int warmAfter;
   private final int windowSize;
-  private final Object recording = new Object(); // orders direct records and hand-overs
-  private long handedOver; // guarded by recording
+  /** Orders hand-overs, epoch changes and the clean bookkeeping. Never held around user code. */
+  private final Object recording = new Object();
   private final AtomicBoolean handingOver = new AtomicBoolean();
+  /** Outcomes other than fast successes being recorded right now, one by one. */
+  private final AtomicInteger othersInFlight = new AtomicInteger();
+  private volatile long othersRecorded; // written under recording
+  private long handedOver; // guarded by recording
   private final LongAdder batchedSuccesses = new LongAdder();
   private final LongAdder directSuccesses = new LongAdder();
   private final LongAdder failures = new LongAdder();
   private final LongAdder rejections = new LongAdder();
   private final Events events;
-  @SuppressWarnings("unused") // through EPOCH
-  private volatile Epoch epoch;
+  private volatile Epoch epoch; // written under recording (and in the constructor)
 
   /**
-   * One CLOSED period of the state machine (its window is {@link #metrics}): pending fast
-   * successes per stripe; whether the window holds {@code minimumNumberOfCalls} calls; and how
-   * many more fast successes must be recorded, one by one, before the window is clean.
+   * One CLOSED period of the state machine (its window is {@link #metrics}; null until bound):
+   * pending fast successes per stripe; whether the window holds {@code minimumNumberOfCalls}
+   * calls; and how many more fast successes must be recorded before the window is clean.
    */
   private static final class Epoch {
     final Metrics metrics;
@@ -114,7 +111,6 @@ public final class HealCircuitBreaker implements CircuitBreaker {
       this.metrics = metrics;
       this.pending = new AtomicLongArray((stripes + 1) * PAD);
       this.warmAfter = warmAfter;
-      this.warm = warmAfter == 0;
       this.untilClean = windowSize;
     }
   }
@@ -127,7 +123,10 @@ public final class HealCircuitBreaker implements CircuitBreaker {
     this.windowSize = c.getSlidingWindowSize();
     this.warmAfter = Math.min(c.getMinimumNumberOfCalls(), windowSize);
     this.events = new Events(delegate.getEventPublisher());
-    EPOCH.setVolatile(this, batch && batchable(c) ? newEpoch(delegate.getMetrics()) : OFF);
+    boolean consumers = delegate.getEventPublisher() instanceof EventProcessor<?> p
+        && p.hasConsumers();
+    // unbound: the first fast success binds it to a CLOSED period (see renew)
+    this.epoch = batch && batchable(c) && !consumers ? newEpoch(null) : OFF;
   }
 
   /**
@@ -171,10 +170,15 @@ public final class HealCircuitBreaker implements CircuitBreaker {
     }
   }
 
-  /** Calls that returned (recorded through {@code onResult} or {@code onSuccess}), cumulative. */
+  /**
+   * Calls that returned (recorded through {@code onResult} or {@code onSuccess}) and finished
+   * recording, cumulative.
+   */
   public long successes() {
-    handOverAll();
-    return batchedSuccesses.sum() + directSuccesses.sum();
+    synchronized (recording) {
+      handOverAll();
+      return batchedSuccesses.sum() + directSuccesses.sum();
+    }
   }
 
   /** Calls that threw (recorded through {@code onError}, ignored exceptions included), cumulative. */
@@ -191,32 +195,47 @@ public final class HealCircuitBreaker implements CircuitBreaker {
 
   @Override
   public void onSuccess(long duration, TimeUnit durationUnit) {
-    if (!tryBatch(duration, durationUnit)) {
-      directSuccesses.increment();
-      Epoch e = handOverAll();
-      if (e == OFF) {
+    if (tryBatch(duration, durationUnit)) {
+      return;
+    }
+    directSuccesses.increment();
+    if (handOverAll() == OFF) {
+      delegate.onSuccess(duration, durationUnit);
+    } else if (durationUnit.toNanos(duration) <= slowCallNanos) {
+      long recordedBefore = othersRecorded;
+      Metrics window = delegate.getMetrics();
+      delegate.onSuccess(duration, durationUnit);
+      fastSuccessRecorded(recordedBefore, window);
+    } else {
+      othersInFlight.incrementAndGet();
+      try {
         delegate.onSuccess(duration, durationUnit);
-        return;
-      }
-      synchronized (recording) {
-        delegate.onSuccess(duration, durationUnit);
-        recorded(e, durationUnit.toNanos(duration) <= slowCallNanos);
+      } finally {
+        otherRecorded();
       }
     }
   }
 
   @Override
   public void onResult(long duration, TimeUnit durationUnit, Object result) {
-    if (!tryBatch(duration, durationUnit)) {
-      directSuccesses.increment();
-      Epoch e = handOverAll();
-      if (e == OFF) {
+    if (tryBatch(duration, durationUnit)) {
+      return;
+    }
+    directSuccesses.increment();
+    if (handOverAll() == OFF) {
+      delegate.onResult(duration, durationUnit, result);
+    } else if (durationUnit.toNanos(duration) <= slowCallNanos) {
+      // batching means the default recordResult predicate: a returned call is a success
+      long recordedBefore = othersRecorded;
+      Metrics window = delegate.getMetrics();
+      delegate.onResult(duration, durationUnit, result);
+      fastSuccessRecorded(recordedBefore, window);
+    } else {
+      othersInFlight.incrementAndGet();
+      try {
         delegate.onResult(duration, durationUnit, result);
-        return;
-      }
-      synchronized (recording) { // batching means the default recordResult: a success
-        delegate.onResult(duration, durationUnit, result);
-        recorded(e, durationUnit.toNanos(duration) <= slowCallNanos);
+      } finally {
+        otherRecorded();
       }
     }
   }
@@ -224,26 +243,53 @@ public final class HealCircuitBreaker implements CircuitBreaker {
   @Override
   public void onError(long duration, TimeUnit durationUnit, Throwable throwable) {
     failures.increment();
-    Epoch e = handOverAll();
-    if (e == OFF) {
+    if (handOverAll() == OFF) {
       delegate.onError(duration, durationUnit, throwable);
       return;
     }
-    synchronized (recording) {
-      delegate.onError(duration, durationUnit, throwable);
-      recorded(e, false); // failure, ignored or recorded as a success: assume the worst
+    othersInFlight.incrementAndGet();
+    try {
+      delegate.onError(duration, durationUnit, throwable); // failure, ignored, or a success
+    } finally {
+      otherRecorded();
     }
   }
 
   /**
-   * Bookkeeping after an outcome went straight to the state machine; holds {@link #recording}.
-   * Outcomes recorded before {@code e}'s period began need none: a new period starts unclean.
+   * After a fast success went straight into window {@code window}: it brings the window one step
+   * closer to clean, unless another outcome finished recording meanwhile (it may have come
+   * after this success) or the window is no longer the current period's.
    */
-  private void recorded(Epoch e, boolean fastSuccess) {
-    if (e.metrics != delegate.getMetrics()) {
-      return; // the period ended, perhaps by this very outcome
+  private void fastSuccessRecorded(long recordedBefore, Metrics window) {
+    synchronized (recording) {
+      Epoch cur = epoch;
+      if (cur == OFF || cur.metrics != window || delegate.getMetrics() != window) {
+        return;
+      }
+      if (othersRecorded == recordedBefore) {
+        cur.untilClean--;
+      }
+      warmUp(cur);
     }
-    e.untilClean = fastSuccess ? e.untilClean - 1 : windowSize;
+  }
+
+  /** After any other outcome went straight to the state machine: the window is unclean again. */
+  private void otherRecorded() {
+    synchronized (recording) {
+      Epoch cur = epoch;
+      if (cur != OFF) {
+        cur.untilClean = windowSize; // a period bound later starts unclean anyway
+        if (cur.metrics == delegate.getMetrics()) {
+          warmUp(cur);
+        }
+      }
+      othersRecorded++;
+      othersInFlight.decrementAndGet();
+    }
+  }
+
+  /** Holds recording; {@code e} is the current period's. */
+  private static void warmUp(Epoch e) {
     if (!e.warm && e.metrics.getNumberOfBufferedCalls() >= e.warmAfter) {
       e.warm = true; // for good: a count-based window never shrinks
     }
@@ -255,7 +301,7 @@ public final class HealCircuitBreaker implements CircuitBreaker {
       return false;
     }
     if (e.metrics != delegate.getMetrics()) {
-      e = renew(e);
+      e = renew();
       if (e == null) {
         return false;
       }
@@ -271,27 +317,37 @@ public final class HealCircuitBreaker implements CircuitBreaker {
         handingOver.set(false);
       }
     }
-    if (epoch != e) { // the epoch ended meanwhile: nobody else will take this stripe
+    if (epoch != e) { // the period ended meanwhile: nobody else will take this stripe
       handOver(e, take(e, i));
     }
     return true;
   }
 
-  /** Starts a new epoch if the state machine is in a new CLOSED period; null if not CLOSED. */
-  private Epoch renew(Epoch seen) {
-    if (delegate.getState() != State.CLOSED) {
+  /**
+   * Binds a new epoch to the state machine's current window if that window is a CLOSED period's;
+   * returns it, or null. A metrics object never comes back once replaced, so reading the same one
+   * before and after seeing CLOSED proves it is the CLOSED period's.
+   */
+  private Epoch renew() {
+    Metrics m = delegate.getMetrics();
+    if (delegate.getState() != State.CLOSED || delegate.getMetrics() != m) {
       return null;
     }
-    Metrics m = delegate.getMetrics();
-    Epoch fresh = newEpoch(m);
-    if (EPOCH.compareAndSet(this, seen, fresh)) {
-      for (int s = 1; seen != OFF && s <= stripes; s++) {
-        take(seen, s * PAD); // counted as successes, dropped from the ended period's window
+    synchronized (recording) {
+      Epoch now = epoch;
+      if (now == OFF || delegate.getMetrics() != m) {
+        return null;
+      }
+      if (now.metrics == m) {
+        return now; // another thread bound it
+      }
+      Epoch fresh = newEpoch(m);
+      epoch = fresh;
+      for (int s = 1; s <= stripes; s++) {
+        take(now, s * PAD); // counted as successes, dropped from the ended period's window
       }
       return fresh;
     }
-    Epoch now = epoch; // another thread renewed, or batching was turned off
-    return now != OFF && now.metrics == m ? now : null;
   }
 
   private Epoch newEpoch(Metrics m) {
@@ -327,18 +383,34 @@ public final class HealCircuitBreaker implements CircuitBreaker {
   }
 
   /**
-   * Records {@code n} fast successes of period {@code e}: none once the window is clean (full of
-   * fast successes, where one more changes no count and no rate), none if the period has ended.
+   * Records {@code n} fast successes of period {@code e}: none once its window is clean, none if
+   * the period has ended. A skip is taken only while {@code e} is current and no other outcome is
+   * being recorded: at that moment the window is clean, and the skipped successes, all completed
+   * before, count as recorded then. Counts made while another outcome is in flight are undone
+   * when it finishes.
    */
   private void handOver(Epoch e, long n) {
     if (n == 0) {
       return;
     }
+    if (epoch == OFF) {
+      // a straggler after stopBatching: no bookkeeping needed, and recorded outside the lock
+      // because a new onSuccess subscriber may hear of it (with a zero duration)
+      for (long k = 0; k < n && current(e); k++) {
+        delegate.onSuccess(0, TimeUnit.NANOSECONDS);
+      }
+      return;
+    }
     synchronized (recording) {
-      for (long k = 0; k < n && e.untilClean > 0; k++) {
-        if (e.metrics != delegate.getMetrics() || delegate.getState() != State.CLOSED) {
+      for (long k = 0; k < n; k++) {
+        if (e.untilClean <= 0 && epoch == e && othersInFlight.get() == 0) {
           return;
         }
+        if (!current(e)) {
+          return;
+        }
+        // in a warm CLOSED window a fast success cannot open the breaker, and nobody listens to
+        // onSuccess while batching: no event, so no user code runs under the lock
         delegate.onSuccess(0, TimeUnit.NANOSECONDS);
         e.untilClean--;
         handedOver++;
@@ -346,9 +418,18 @@ public final class HealCircuitBreaker implements CircuitBreaker {
     }
   }
 
+  /** Whether {@code e}'s CLOSED period is still the state machine's. */
+  private boolean current(Epoch e) {
+    return e.metrics == delegate.getMetrics() && delegate.getState() == State.CLOSED;
+  }
+
   private void stopBatching() {
-    Epoch e = (Epoch) EPOCH.getAndSet(this, OFF);
-    if (e != OFF) {
+    synchronized (recording) {
+      Epoch e = epoch;
+      if (e == OFF) {
+        return;
+      }
+      epoch = OFF; // from here on handOver(e, ..) records everything pending
       for (int s = 1; s <= stripes; s++) {
         handOver(e, take(e, s * PAD));
       }
@@ -359,8 +440,8 @@ public final class HealCircuitBreaker implements CircuitBreaker {
 
   @Override
   public Metrics getMetrics() {
-    handOverAll();
-    return delegate.getMetrics();
+    Metrics m = delegate.getMetrics();
+    return epoch == OFF ? m : new HandingOver(m);
   }
 
   @Override
@@ -537,6 +618,69 @@ public final class HealCircuitBreaker implements CircuitBreaker {
         EventConsumer<CircuitBreakerOnSlowCallRateExceededEvent> consumer) {
       target.onSlowCallRateExceeded(consumer);
       return this;
+    }
+  }
+
+  /** resilience4j's metrics of one period, read after every pending success is handed over. */
+  private final class HandingOver implements Metrics {
+    private final Metrics m;
+
+    HandingOver(Metrics m) {
+      this.m = m;
+    }
+
+    @Override
+    public float getFailureRate() {
+      handOverAll();
+      return m.getFailureRate();
+    }
+
+    @Override
+    public float getSlowCallRate() {
+      handOverAll();
+      return m.getSlowCallRate();
+    }
+
+    @Override
+    public int getNumberOfSlowCalls() {
+      handOverAll();
+      return m.getNumberOfSlowCalls();
+    }
+
+    @Override
+    public int getNumberOfSlowSuccessfulCalls() {
+      handOverAll();
+      return m.getNumberOfSlowSuccessfulCalls();
+    }
+
+    @Override
+    public int getNumberOfSlowFailedCalls() {
+      handOverAll();
+      return m.getNumberOfSlowFailedCalls();
+    }
+
+    @Override
+    public int getNumberOfBufferedCalls() {
+      handOverAll();
+      return m.getNumberOfBufferedCalls();
+    }
+
+    @Override
+    public int getNumberOfFailedCalls() {
+      handOverAll();
+      return m.getNumberOfFailedCalls();
+    }
+
+    @Override
+    public long getNumberOfNotPermittedCalls() {
+      handOverAll();
+      return m.getNumberOfNotPermittedCalls();
+    }
+
+    @Override
+    public int getNumberOfSuccessfulCalls() {
+      handOverAll();
+      return m.getNumberOfSuccessfulCalls();
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.heal.resilience.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.lists;
@@ -18,6 +19,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -51,21 +53,26 @@ class HealCircuitBreakerTest {
   }
 
   /**
-   * Property: for any sequence of fast successes, slow successes, failures, ignored exceptions and
-   * clock advances, the batching breaker permits and rejects the same calls and is in the same
-   * state after every single call as a plain resilience4j breaker fed the same outcomes; and its
-   * metrics, whenever read, equal the plain breaker's.
+   * Property: from any initial state, for any sequence of fast successes, slow successes,
+   * failures, ignored exceptions and clock advances, the batching breaker permits and rejects the
+   * same calls and is in the same state after every single call as a plain resilience4j breaker
+   * fed the same outcomes; and its metrics, whenever read, equal the plain breaker's.
    */
   @Test
   void decidesExactlyLikeResilience4jOnEverySequence() {
     boolean[] batched = {false};
+    State[] initial = {State.CLOSED, State.CLOSED, State.HALF_OPEN, State.METRICS_ONLY,
+        State.OPEN, State.DISABLED};
     qt().withExamples(400).forAll(
         integers().between(1, 60),
         integers().between(1, 60),
-        integers().between(1, 100),
+        integers().between(0, 100 * initial.length - 1),
         lists().of(integers().between(0, 19)).ofSizeBetween(1, 600))
-        .checkAssert((window, minCalls, failurePercent, ops) -> {
+        .checkAssert((window, minCalls, percentAndState, ops) -> {
+          int failurePercent = percentAndState % 100 + 1;
+          State start = initial[percentAndState / 100];
           CircuitBreakerConfig cfg = config(b -> b
+              .initialState(start)
               .slidingWindowType(SlidingWindowType.COUNT_BASED)
               .slidingWindowSize(window)
               .minimumNumberOfCalls(minCalls)
@@ -314,5 +321,107 @@ class HealCircuitBreakerTest {
     assertThat(batching(config(b -> b.transitionOnResult(
         r -> CircuitBreakerConfig.TransitionCheckResult.noTransition()))).batching()).isFalse();
     assertThat(batching(config(UnaryOperator.identity())).batching()).isTrue();
+  }
+
+  /**
+   * A failure that is still being recorded when the breaker resets lands in the new period's
+   * window; that window must not be taken for clean until ten successes have pushed it out. The
+   * failure is held inside resilience4j (in its recordException predicate) while the main thread
+   * resets the breaker and fills the new window.
+   */
+  @Test
+  void aFailureRecordedAcrossAResetKeepsTheNewWindowUncleanUntilItIsPushedOut() throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    RuntimeException held = new IllegalStateException("held");
+    HealCircuitBreaker cb = batching(config(b -> b.slidingWindowSize(10).minimumNumberOfCalls(10)
+        .failureRateThreshold(50).recordException(t -> {
+          if (t == held) {
+            entered.countDown();
+            awaitQuietly(release);
+          }
+          return true;
+        })));
+    CircuitBreaker plain = CircuitBreaker.of("plain", config(b -> b.slidingWindowSize(10)
+        .minimumNumberOfCalls(10).failureRateThreshold(50)));
+    succeed(cb, 10);
+    Thread failing = new Thread(() -> cb.onError(FAST, TimeUnit.NANOSECONDS, held));
+    failing.setDaemon(true);
+    failing.start();
+    entered.await();
+    assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+      cb.reset();
+      succeed(cb, 100); // the new window fills and would be clean, but a failure is in flight
+    }, "recording a success waited for a failure held inside resilience4j");
+    release.countDown();
+    failing.join();
+    succeed(cb, 1000);
+
+    plain.reset(); // the same outcomes in the order they reached resilience4j
+    succeed(plain, 100);
+    plain.onError(FAST, TimeUnit.NANOSECONDS, new IllegalStateException("down"));
+    succeed(plain, 1000);
+    assertSameMetrics(cb.getMetrics(), plain.getMetrics());
+    assertThat(cb.getMetrics().getFailureRate()).isZero();
+    for (int i = 0; i < 4; i++) {
+      cb.onError(FAST, TimeUnit.NANOSECONDS, new IllegalStateException("down"));
+      plain.onError(FAST, TimeUnit.NANOSECONDS, new IllegalStateException("down"));
+    }
+    assertThat(plain.getState()).isEqualTo(State.CLOSED); // 40 % < 50 %
+    assertThat(cb.getState()).isEqualTo(State.CLOSED);
+    assertSameMetrics(cb.getMetrics(), plain.getMetrics());
+  }
+
+  /**
+   * resilience4j runs event consumers on the recording thread. A consumer that waits for another
+   * thread reading the breaker must not deadlock: heal holds no lock while resilience4j records.
+   */
+  @Test
+  void aConsumerThatWaitsForAnotherReaderOfTheBreakerDoesNotDeadlock() {
+    HealCircuitBreaker cb = batching(config(b -> b.slidingWindowSize(10).minimumNumberOfCalls(10)
+        .failureRateThreshold(50)));
+    List<Long> seenByReader = new ArrayList<>();
+    cb.getEventPublisher().onStateTransition(e -> {
+      Thread reader = new Thread(() -> seenByReader.add(cb.successes()));
+      reader.setDaemon(true); // if this deadlocks, the test fails instead of hanging the build
+      reader.start();
+      try {
+        reader.join();
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    succeed(cb, 100);
+    assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+      for (int i = 0; i < 10; i++) {
+        cb.onError(FAST, TimeUnit.NANOSECONDS, new IllegalStateException("down"));
+      }
+    }, "a consumer waiting for a reader deadlocked the breaker");
+    assertThat(cb.getState()).isEqualTo(State.OPEN);
+    assertThat(seenByReader).containsExactly(100L);
+  }
+
+  @Test
+  void aStateMachineThatAlreadyHasConsumersIsNotBatched() {
+    CircuitBreaker sm = CircuitBreaker.of("watched", config(UnaryOperator.identity()));
+    sm.getEventPublisher().onSuccess(e -> { });
+    assertThat(HealCircuitBreaker.wrap(sm, true).batching()).isFalse();
+  }
+
+  @Test
+  void metricsKeptFromEarlierStillReadExactCounts() {
+    HealCircuitBreaker cb = batching(config(b -> b.slidingWindowSize(1000).minimumNumberOfCalls(1)));
+    Metrics kept = cb.getMetrics();
+    succeed(cb, 20);
+    assertThat(cb.pendingSuccesses()).isPositive();
+    assertThat(kept.getNumberOfSuccessfulCalls()).isEqualTo(20);
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
