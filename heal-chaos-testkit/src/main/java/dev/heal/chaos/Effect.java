@@ -42,10 +42,34 @@ public sealed interface Effect {
     return false;
   }
 
+  /** The in-process family: acts inside the JVM on wrapped calls or health checks. */
+  sealed interface InProcess extends Effect {
+    @Override
+    default boolean inProcess() {
+      return true;
+    }
+  }
+
+  /** The network family: applied by the {@link TcpChaosProxy}. */
+  sealed interface Network extends Effect {
+    @Override
+    default boolean network() {
+      return true;
+    }
+  }
+
+  /** The cluster-only family: no local effect, exported to Chaos Mesh. */
+  sealed interface ClusterOnly extends Effect {
+    @Override
+    default boolean clusterOnly() {
+      return true;
+    }
+  }
+
   // ---- in-process -----------------------------------------------------------------------------
 
   /** Delays each call by a draw from {@code distribution}, then lets it proceed. */
-  record Latency(LatencyDistribution distribution) implements Effect {
+  record Latency(LatencyDistribution distribution) implements InProcess {
     public Latency {
       Objects.requireNonNull(distribution, "distribution");
     }
@@ -54,15 +78,10 @@ public sealed interface Effect {
     public String kind() {
       return "latency";
     }
-
-    @Override
-    public boolean inProcess() {
-      return true;
-    }
   }
 
   /** Fails the call with an {@link InjectedFaultException} carrying {@code message}. */
-  record Error(String message) implements Effect {
+  record Error(String message) implements InProcess {
     public Error {
       Objects.requireNonNull(message, "message");
     }
@@ -71,11 +90,6 @@ public sealed interface Effect {
     public String kind() {
       return "error";
     }
-
-    @Override
-    public boolean inProcess() {
-      return true;
-    }
   }
 
   /**
@@ -83,7 +97,7 @@ public sealed interface Effect {
    * () -> new SQLException("connection reset")}. A checked exception reaches callers of a
    * {@code Callable} or of an interface method that declares it.
    */
-  record Throwing(String description, Supplier<? extends Exception> exception) implements Effect {
+  record Throwing(String description, Supplier<? extends Exception> exception) implements InProcess {
     public Throwing {
       Objects.requireNonNull(description, "description");
       Objects.requireNonNull(exception, "exception");
@@ -93,18 +107,13 @@ public sealed interface Effect {
     public String kind() {
       return "throw";
     }
-
-    @Override
-    public boolean inProcess() {
-      return true;
-    }
   }
 
   /**
    * The call hangs until the fault is disarmed or {@code max} passes, then fails with an {@link
    * InjectedFaultException}: what a caller without its own timeout would experience from a dead peer.
    */
-  record Hang(Duration max) implements Effect {
+  record Hang(Duration max) implements InProcess {
     public Hang {
       Objects.requireNonNull(max, "max");
       if (max.isNegative() || max.isZero()) {
@@ -116,15 +125,10 @@ public sealed interface Effect {
     public String kind() {
       return "hang";
     }
-
-    @Override
-    public boolean inProcess() {
-      return true;
-    }
   }
 
   /** Fails the first {@code calls} calls after arming, then lets every call through. */
-  record FailFirst(int calls) implements Effect {
+  record FailFirst(int calls) implements InProcess {
     public FailFirst {
       if (calls < 1) {
         throw new IllegalArgumentException("calls must be >= 1: " + calls);
@@ -135,28 +139,18 @@ public sealed interface Effect {
     public String kind() {
       return "fail-first";
     }
-
-    @Override
-    public boolean inProcess() {
-      return true;
-    }
   }
 
   /** Skips the real call and returns {@code value} instead (which may be null). */
-  record Return(Object value) implements Effect {
+  record Return(Object value) implements InProcess {
     @Override
     public String kind() {
       return "return";
     }
-
-    @Override
-    public boolean inProcess() {
-      return true;
-    }
   }
 
   /** A wrapped health check reports DOWN with {@code reason} without running. */
-  record HealthDown(String reason) implements Effect {
+  record HealthDown(String reason) implements InProcess {
     public HealthDown {
       Objects.requireNonNull(reason, "reason");
     }
@@ -165,15 +159,10 @@ public sealed interface Effect {
     public String kind() {
       return "health-down";
     }
-
-    @Override
-    public boolean inProcess() {
-      return true;
-    }
   }
 
   /** A wrapped health check runs {@code delay} late (long enough, it hits the check's timeout). */
-  record HealthSlow(Duration delay) implements Effect {
+  record HealthSlow(Duration delay) implements InProcess {
     public HealthSlow {
       Objects.requireNonNull(delay, "delay");
     }
@@ -182,17 +171,12 @@ public sealed interface Effect {
     public String kind() {
       return "health-slow";
     }
-
-    @Override
-    public boolean inProcess() {
-      return true;
-    }
   }
 
   // ---- network --------------------------------------------------------------------------------
 
   /** Delays each chunk by {@code latency} ± a uniform draw of up to {@code jitter}. */
-  record NetworkLatency(Duration latency, Duration jitter, Direction direction) implements Effect {
+  record NetworkLatency(Duration latency, Duration jitter, Direction direction) implements Network {
     public NetworkLatency {
       Objects.requireNonNull(latency, "latency");
       Objects.requireNonNull(jitter, "jitter");
@@ -206,15 +190,10 @@ public sealed interface Effect {
     public String kind() {
       return "net-latency";
     }
-
-    @Override
-    public boolean network() {
-      return true;
-    }
   }
 
   /** Limits throughput to {@code bytesPerSecond}. */
-  record Bandwidth(long bytesPerSecond, Direction direction) implements Effect {
+  record Bandwidth(long bytesPerSecond, Direction direction) implements Network {
     public Bandwidth {
       Objects.requireNonNull(direction, "direction");
       if (bytesPerSecond < 1) {
@@ -226,28 +205,18 @@ public sealed interface Effect {
     public String kind() {
       return "bandwidth";
     }
-
-    @Override
-    public boolean network() {
-      return true;
-    }
   }
 
   /** Resets connections (TCP RST): new ones at once, open ones at their next chunk. */
-  record Reset() implements Effect {
+  record Reset() implements Network {
     @Override
     public String kind() {
       return "reset";
     }
-
-    @Override
-    public boolean network() {
-      return true;
-    }
   }
 
   /** Accepts and reads, but never forwards: the peer waits forever. */
-  record Blackhole(Direction direction) implements Effect {
+  record Blackhole(Direction direction) implements Network {
     public Blackhole {
       Objects.requireNonNull(direction, "direction");
     }
@@ -256,15 +225,10 @@ public sealed interface Effect {
     public String kind() {
       return "blackhole";
     }
-
-    @Override
-    public boolean network() {
-      return true;
-    }
   }
 
   /** Forwards in pieces of at most {@code bytes}, waiting {@code delay} between pieces. */
-  record Slice(int bytes, Duration delay, Direction direction) implements Effect {
+  record Slice(int bytes, Duration delay, Direction direction) implements Network {
     public Slice {
       Objects.requireNonNull(delay, "delay");
       Objects.requireNonNull(direction, "direction");
@@ -277,31 +241,21 @@ public sealed interface Effect {
     public String kind() {
       return "slice";
     }
-
-    @Override
-    public boolean network() {
-      return true;
-    }
   }
 
   /**
    * Refuses new connections: the proxy accepts and resets them before any byte flows, so the
    * client's first read or write fails. Open connections are left alone.
    */
-  record Refuse() implements Effect {
+  record Refuse() implements Network {
     @Override
     public String kind() {
       return "refuse";
     }
-
-    @Override
-    public boolean network() {
-      return true;
-    }
   }
 
   /** Closes a connection after {@code bytes} more bytes have flowed in {@code direction}. */
-  record CloseAfter(long bytes, Direction direction) implements Effect {
+  record CloseAfter(long bytes, Direction direction) implements Network {
     public CloseAfter {
       Objects.requireNonNull(direction, "direction");
       if (bytes < 0) {
@@ -313,17 +267,12 @@ public sealed interface Effect {
     public String kind() {
       return "close-after";
     }
-
-    @Override
-    public boolean network() {
-      return true;
-    }
   }
 
   // ---- cluster only ---------------------------------------------------------------------------
 
   /** Drops {@code percent} of packets (Chaos Mesh NetworkChaos loss). Export only. */
-  record PacketLoss(double percent) implements Effect {
+  record PacketLoss(double percent) implements ClusterOnly {
     public PacketLoss {
       if (!(percent > 0 && percent <= 100)) {
         throw new IllegalArgumentException("percent must be in (0, 100]: " + percent);
@@ -334,36 +283,21 @@ public sealed interface Effect {
     public String kind() {
       return "packet-loss";
     }
-
-    @Override
-    public boolean clusterOnly() {
-      return true;
-    }
   }
 
   /** Kills the target's pods (Chaos Mesh PodChaos pod-kill). Export only. */
-  record PodKill() implements Effect {
+  record PodKill() implements ClusterOnly {
     @Override
     public String kind() {
       return "pod-kill";
     }
-
-    @Override
-    public boolean clusterOnly() {
-      return true;
-    }
   }
 
   /** Makes the target's pods unavailable for the fault's duration (PodChaos pod-failure). Export only. */
-  record PodFailure() implements Effect {
+  record PodFailure() implements ClusterOnly {
     @Override
     public String kind() {
       return "pod-failure";
-    }
-
-    @Override
-    public boolean clusterOnly() {
-      return true;
     }
   }
 }

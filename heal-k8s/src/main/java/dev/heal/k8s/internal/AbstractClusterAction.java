@@ -4,10 +4,13 @@ import dev.heal.core.healer.ActionContext;
 import dev.heal.core.healer.ActionResult;
 import dev.heal.k8s.ClusterAction;
 import dev.heal.k8s.KubernetesEvents;
+import dev.heal.k8s.RbacRule;
 import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.RequestConfigBuilder;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -16,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The template every cluster action follows: environment check, leader check, a deadline from the
  * attempt's timeout checked before every API call, a leader re-check before every mutating call,
- * and API errors mapped by {@link ApiErrors}. Subclasses implement {@link #perform(Run)}.
+ * and API errors mapped by {@link ApiErrors}. Subclasses implement {@link #perform(Run)} and
+ * {@link #actionRules()}; the ledger and event rules every action needs are added here.
  */
 public abstract class AbstractClusterAction implements ClusterAction {
   private static final Logger log = LoggerFactory.getLogger(AbstractClusterAction.class);
@@ -32,6 +36,24 @@ public abstract class AbstractClusterAction implements ClusterAction {
   @Override
   public final String name() {
     return name;
+  }
+
+  /** The rules of {@link #actionRules()} plus the ledger and events every cluster action uses. */
+  @Override
+  public final List<RbacRule> requiredRules() {
+    List<RbacRule> rules = new ArrayList<>(actionRules());
+    rules.addAll(Rules.LEDGER);
+    rules.addAll(Rules.EVENTS);
+    return List.copyOf(rules);
+  }
+
+  /** The RBAC rules this action's own API calls need. */
+  protected abstract List<RbacRule> actionRules();
+
+  /** The answer when an action needs this pod's name and the Downward API did not give it. */
+  protected final ActionResult podNameUnknown() {
+    return ActionResult.unavailable(name + ": this pod's name is unknown; set POD_NAME from "
+        + "the Downward API (fieldRef metadata.name)");
   }
 
   @Override

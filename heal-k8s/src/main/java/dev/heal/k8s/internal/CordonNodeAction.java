@@ -28,11 +28,8 @@ public final class CordonNodeAction extends AbstractClusterAction {
   }
 
   @Override
-  public List<RbacRule> requiredRules() {
-    return List.of(
-        RbacRule.cluster("", "nodes", "get", "patch"),
-        Rules.LEDGER.get(0),
-        Rules.EVENTS.get(0));
+  protected List<RbacRule> actionRules() {
+    return List.of(RbacRule.cluster("", "nodes", "get", "patch"));
   }
 
   @Override

@@ -35,7 +35,7 @@ public final class RestartPodAction extends AbstractClusterAction {
   }
 
   @Override
-  public List<RbacRule> requiredRules() {
+  protected List<RbacRule> actionRules() {
     List<RbacRule> rules = new ArrayList<>();
     rules.add(RbacRule.namespaced("", "pods", "get", "list"));
     rules.add(RbacRule.namespaced("apps", "replicasets", "get"));
@@ -43,8 +43,6 @@ public final class RestartPodAction extends AbstractClusterAction {
     rules.add(RbacRule.namespaced("apps", "statefulsets", "get"));
     rules.add(evict ? RbacRule.namespaced("", "pods/eviction", "create")
         : RbacRule.namespaced("", "pods", "delete"));
-    rules.addAll(Rules.LEDGER);
-    rules.addAll(Rules.EVENTS);
     return rules;
   }
 
@@ -56,8 +54,7 @@ public final class RestartPodAction extends AbstractClusterAction {
     if (selector.isEmpty()) {
       String self = cluster.environment().podName().orElse(null);
       if (self == null) {
-        return ActionResult.unavailable(name() + ": this pod's name is unknown; set POD_NAME from "
-            + "the Downward API (fieldRef metadata.name)");
+        return podNameUnknown();
       }
       run.step("get pod " + ns + "/" + self);
       pod = run.client.pods().inNamespace(ns).withName(self).get();

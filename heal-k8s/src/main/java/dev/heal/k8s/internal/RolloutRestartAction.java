@@ -35,7 +35,7 @@ public final class RolloutRestartAction extends AbstractClusterAction {
   }
 
   @Override
-  public List<RbacRule> requiredRules() {
+  protected List<RbacRule> actionRules() {
     List<RbacRule> rules = new ArrayList<>();
     if (target == null) {
       rules.add(RbacRule.namespaced("", "pods", "get"));
@@ -47,8 +47,6 @@ public final class RolloutRestartAction extends AbstractClusterAction {
     } else {
       rules.add(RbacRule.namespaced("apps", "statefulsets", "get", "patch"));
     }
-    rules.addAll(Rules.LEDGER);
-    rules.addAll(Rules.EVENTS);
     return rules;
   }
 
@@ -60,8 +58,7 @@ public final class RolloutRestartAction extends AbstractClusterAction {
     if (target == null) {
       String self = cluster.environment().podName().orElse(null);
       if (self == null) {
-        return ActionResult.unavailable(name() + ": this pod's name is unknown; set POD_NAME from "
-            + "the Downward API (fieldRef metadata.name)");
+        return podNameUnknown();
       }
       run.step("get pod " + ns + "/" + self);
       Pod pod = run.client.pods().inNamespace(ns).withName(self).get();

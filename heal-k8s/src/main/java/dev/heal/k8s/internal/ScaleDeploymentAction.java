@@ -45,11 +45,8 @@ public final class ScaleDeploymentAction extends AbstractClusterAction {
   }
 
   @Override
-  public List<RbacRule> requiredRules() {
-    return List.of(
-        RbacRule.namespaced("apps", "deployments", "get", "patch"),
-        Rules.LEDGER.get(0),
-        Rules.EVENTS.get(0));
+  protected List<RbacRule> actionRules() {
+    return List.of(RbacRule.namespaced("apps", "deployments", "get", "patch"));
   }
 
   @Override
