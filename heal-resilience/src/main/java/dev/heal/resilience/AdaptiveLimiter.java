@@ -5,8 +5,11 @@ import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 /**
  * An adaptive concurrency limit: admits a call only while fewer than {@code limit} calls are in
@@ -182,8 +185,8 @@ public final class AdaptiveLimiter {
    * resilience4j-style decorator: the returned supplier admits each call through this limiter at
    * {@code priority} or throws {@link CallRejectedException}. Thread-safe if {@code call} is.
    */
-  public <T> java.util.function.Supplier<T> decorateSupplier(Priority priority,
-      java.util.function.Supplier<T> call) {
+  public <T> Supplier<T> decorateSupplier(Priority priority,
+      Supplier<T> call) {
     Objects.requireNonNull(priority, "priority");
     Objects.requireNonNull(call, "call");
     String message = "adaptive limit '" + name + "' shed a " + priority + " call";
@@ -204,19 +207,19 @@ public final class AdaptiveLimiter {
    * resilience4j-style decorator for asynchronous calls: the permit is held until the stage
    * completes; a shed call returns a stage failed with {@link CallRejectedException}.
    */
-  public <T> java.util.function.Supplier<java.util.concurrent.CompletionStage<T>>
+  public <T> Supplier<CompletionStage<T>>
       decorateCompletionStage(Priority priority,
-          java.util.function.Supplier<java.util.concurrent.CompletionStage<T>> call) {
+          Supplier<CompletionStage<T>> call) {
     Objects.requireNonNull(priority, "priority");
     Objects.requireNonNull(call, "call");
     String message = "adaptive limit '" + name + "' shed a " + priority + " call";
     return () -> {
       long start = tryAcquire(priority);
       if (start == REJECTED) {
-        return java.util.concurrent.CompletableFuture.failedFuture(
+        return CompletableFuture.failedFuture(
             new CallRejectedException(name, message));
       }
-      java.util.concurrent.CompletionStage<T> s;
+      CompletionStage<T> s;
       try {
         s = call.get();
       } catch (RuntimeException | Error e) {

@@ -10,8 +10,10 @@ import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.timelimiter.TimeLimiterConfig;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -19,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
@@ -83,7 +86,7 @@ public final class ResilienceConfig {
 
   /** Loads YAML from a string. */
   public static ResilienceConfig fromYaml(String yaml) {
-    return fromYaml(new java.io.ByteArrayInputStream(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    return fromYaml(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)));
   }
 
   /** Loads properties (lists comma-separated). */
@@ -493,22 +496,22 @@ public final class ResilienceConfig {
   }
 
   /** The loaded circuit breaker configuration of {@code name}, if declared. */
-  public java.util.Optional<CircuitBreakerConfig> circuitBreaker(String name) {
-    return java.util.Optional.ofNullable(policies.circuitBreakers.get(name));
+  public Optional<CircuitBreakerConfig> circuitBreaker(String name) {
+    return Optional.ofNullable(policies.circuitBreakers.get(name));
   }
 
   /** The loaded retry configuration of {@code name}, if declared. */
-  public java.util.Optional<RetryConfig> retry(String name) {
-    return java.util.Optional.ofNullable(policies.retries.get(name));
+  public Optional<RetryConfig> retry(String name) {
+    return Optional.ofNullable(policies.retries.get(name));
   }
 
   /** The loaded retry budget configuration of {@code name}, if declared. */
-  public java.util.Optional<RetryBudgetConfig> retryBudget(String name) {
-    return java.util.Optional.ofNullable(policies.retryBudgets.get(name));
+  public Optional<RetryBudgetConfig> retryBudget(String name) {
+    return Optional.ofNullable(policies.retryBudgets.get(name));
   }
 
   /** The loaded adaptive limit configuration of {@code name}, if declared. */
-  public java.util.Optional<AdaptiveLimitConfig> adaptiveLimit(String name) {
-    return java.util.Optional.ofNullable(policies.adaptiveLimits.get(name));
+  public Optional<AdaptiveLimitConfig> adaptiveLimit(String name) {
+    return Optional.ofNullable(policies.adaptiveLimits.get(name));
   }
 }

@@ -1,8 +1,17 @@
 package dev.heal.resilience;
 
+import dev.heal.core.healer.SignalSink;
 import dev.heal.core.time.HealClock;
+import dev.heal.resilience.internal.EpisodeSignaller;
+import dev.heal.resilience.internal.Invoker;
+import dev.heal.resilience.internal.SafeSink;
+import dev.heal.resilience.internal.Stages;
+import io.github.resilience4j.retry.Retry;
+import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 /**
  * A Finagle-style retry budget shared by every retry against one dependency: each request
@@ -67,16 +76,7 @@ public final class RetryBudget {
     long epoch = clock.nanoTime() / bucketNanos;
     synchronized (this) {
       Bucket current = bucket(epoch);
-      long reqs = 0;
-      long retries = 0;
-      for (Bucket b : buckets) {
-        if (b.epoch > epoch - buckets.length) {
-          reqs += b.requests.sum();
-          retries += b.retries;
-        }
-      }
-      double allowed = config.ratio() * reqs + config.floorPerWindow();
-      if (retries + 1 > allowed + 1e-9) {
+      if (availableAt(epoch) < 1) {
         refused.increment();
         return false;
       }
@@ -86,20 +86,26 @@ public final class RetryBudget {
     }
   }
 
-  /** Retries the budget would grant right now (rounded down). */
+  /** Retries the budget would grant right now. */
   public long available() {
     long epoch = clock.nanoTime() / bucketNanos;
     synchronized (this) {
-      long reqs = 0;
-      long retries = 0;
-      for (Bucket b : buckets) {
-        if (b.epoch > epoch - buckets.length) {
-          reqs += b.requests.sum();
-          retries += b.retries;
-        }
-      }
-      return Math.max(0, (long) Math.floor(config.ratio() * reqs + config.floorPerWindow()) - retries);
+      return availableAt(epoch);
     }
+  }
+
+  /** ratio × requests + floor, minus retries, over the buckets of the window ending at {@code epoch}; holds this. */
+  private long availableAt(long epoch) {
+    long reqs = 0;
+    long retries = 0;
+    for (Bucket b : buckets) {
+      if (b.epoch > epoch - buckets.length) {
+        reqs += b.requests.sum();
+        retries += b.retries;
+      }
+    }
+    double allowed = config.ratio() * reqs + config.floorPerWindow();
+    return Math.max(0, (long) Math.floor(allowed + 1e-9) - retries);
   }
 
   /**
@@ -109,18 +115,15 @@ public final class RetryBudget {
    * prefer {@code @UseRetryBudget} or {@link Decoration#withRetryBudget(String)}, which also
    * signal exhaustion to the healer.)
    */
-  public <T> java.util.function.Supplier<T> decorateSupplier(
-      io.github.resilience4j.retry.Retry retry, java.util.function.Supplier<T> call) {
+  public <T> Supplier<T> decorateSupplier(Retry retry, Supplier<T> call) {
     Objects.requireNonNull(retry, "retry");
     Objects.requireNonNull(call, "call");
-    dev.heal.resilience.internal.SafeSink none =
-        new dev.heal.resilience.internal.SafeSink(dev.heal.core.healer.SignalSink.NONE);
-    java.time.Duration quiet = java.time.Duration.ofSeconds(5);
-    dev.heal.resilience.internal.Invoker pipeline = dev.heal.resilience.internal.Stages.retry(
-        retry, this,
-        new dev.heal.resilience.internal.EpisodeSignaller(ResilienceSignals.RETRY, retry.getName(),
-            ResilienceSignals.EXHAUSTED, none, clock, quiet),
-        new dev.heal.resilience.internal.EpisodeSignaller(ResilienceSignals.RETRY, retry.getName(),
+    SafeSink none = new SafeSink(SignalSink.NONE);
+    Duration quiet = Duration.ofSeconds(5);
+    Invoker pipeline = Stages.retry(retry, this,
+        new EpisodeSignaller(ResilienceSignals.RETRY, retry.getName(), ResilienceSignals.EXHAUSTED,
+            none, clock, quiet),
+        new EpisodeSignaller(ResilienceSignals.RETRY, retry.getName(),
             ResilienceSignals.BUDGET_EXHAUSTED, none, clock, quiet),
         args -> call.get());
     return () -> {
@@ -131,7 +134,7 @@ public final class RetryBudget {
       } catch (RuntimeException | Error e) {
         throw e;
       } catch (Throwable t) {
-        throw new java.util.concurrent.CompletionException(t);
+        throw new CompletionException(t);
       }
     };
   }

@@ -193,27 +193,10 @@ public final class HealCircuitBreaker implements CircuitBreaker {
 
   // ------------------------------------------------------------------ recording
 
+  /** The same as {@code onResult(duration, durationUnit, null)}, as in resilience4j. */
   @Override
   public void onSuccess(long duration, TimeUnit durationUnit) {
-    if (tryBatch(duration, durationUnit)) {
-      return;
-    }
-    directSuccesses.increment();
-    if (handOverAll() == OFF) {
-      delegate.onSuccess(duration, durationUnit);
-    } else if (durationUnit.toNanos(duration) <= slowCallNanos) {
-      long recordedBefore = othersRecorded;
-      Metrics window = delegate.getMetrics();
-      delegate.onSuccess(duration, durationUnit);
-      fastSuccessRecorded(recordedBefore, window);
-    } else {
-      othersInFlight.incrementAndGet();
-      try {
-        delegate.onSuccess(duration, durationUnit);
-      } finally {
-        otherRecorded();
-      }
-    }
+    onResult(duration, durationUnit, null);
   }
 
   @Override
