@@ -3,12 +3,13 @@ package dev.heal.core.healer;
 import dev.heal.core.degradation.DegradationLevel;
 import dev.heal.core.degradation.Features;
 import dev.heal.core.health.CheckKind;
-import dev.heal.core.health.HealthOverride;
 import dev.heal.core.health.HealthRegistry;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * heal's built-in recovery actions. Each returns a new, thread-safe {@link Action}.
@@ -41,51 +42,24 @@ public final class Actions {
   /** Holds readiness DOWN from this step until the episode ends. */
   public static Action drain(HealthRegistry registry) {
     Objects.requireNonNull(registry, "registry");
-    return new Holding<HealthOverride>("drain") {
-      @Override
-      HealthOverride acquire(ActionContext ctx) {
-        return registry.forceDown(CheckKind.READINESS, "draining: episode " + ctx.episodeId() + " repairs " + ctx.target());
-      }
-
-      @Override
-      void release(HealthOverride held) {
-        held.close();
-      }
-    };
+    return new Holding("drain", ctx -> registry.forceDown(CheckKind.READINESS,
+        "draining: episode " + ctx.episodeId() + " repairs " + ctx.target())::close);
   }
 
   /** Requests degradation {@code level} from this step until the episode ends. */
   public static Action degrade(Features features, DegradationLevel level) {
     Objects.requireNonNull(features, "features");
     Objects.requireNonNull(level, "level");
-    return new Holding<Features.Lease>("degrade-" + level.name().toLowerCase(java.util.Locale.ROOT)) {
-      @Override
-      Features.Lease acquire(ActionContext ctx) {
-        return features.request(level, "episode " + ctx.episodeId() + " (" + ctx.target() + ")");
-      }
-
-      @Override
-      void release(Features.Lease held) {
-        held.close();
-      }
-    };
+    return new Holding("degrade-" + level.name().toLowerCase(Locale.ROOT),
+        ctx -> features.request(level, "episode " + ctx.episodeId() + " (" + ctx.target() + ")")::close);
   }
 
   /** Switches feature {@code feature} off from this step until the episode ends. */
   public static Action disableFeature(Features features, String feature) {
     Objects.requireNonNull(features, "features");
     features.feature(feature);
-    return new Holding<Features.Lease>("disable-" + feature) {
-      @Override
-      Features.Lease acquire(ActionContext ctx) {
-        return features.disable(feature, "episode " + ctx.episodeId() + " (" + ctx.target() + ")");
-      }
-
-      @Override
-      void release(Features.Lease held) {
-        held.close();
-      }
-    };
+    return new Holding("disable-" + feature,
+        ctx -> features.disable(feature, "episode " + ctx.episodeId() + " (" + ctx.target() + ")")::close);
   }
 
   /**
@@ -160,17 +134,16 @@ public final class Actions {
   }
 
   /** An action that holds something per episode and releases it when the episode ends. */
-  private abstract static class Holding<T> implements Action, EpisodeAware {
+  /** Acquires at the step; runs what the acquisition returned when the episode ends. */
+  private static final class Holding implements Action, EpisodeAware {
     private final String name;
-    private final Map<String, T> held = new ConcurrentHashMap<>();
+    private final Function<ActionContext, Runnable> acquire;
+    private final Map<String, Runnable> held = new ConcurrentHashMap<>();
 
-    Holding(String name) {
+    Holding(String name, Function<ActionContext, Runnable> acquire) {
       this.name = name;
+      this.acquire = acquire;
     }
-
-    abstract T acquire(ActionContext ctx);
-
-    abstract void release(T held);
 
     @Override
     public String name() {
@@ -187,15 +160,15 @@ public final class Actions {
       if (ctx.dryRun()) {
         return ActionResult.dryRun("would " + name + " until episode " + ctx.episodeId() + " ends");
       }
-      held.computeIfAbsent(ctx.episodeId(), id -> acquire(ctx));
+      held.computeIfAbsent(ctx.episodeId(), id -> acquire.apply(ctx));
       return ActionResult.succeeded(name + " until episode " + ctx.episodeId() + " ends");
     }
 
     @Override
     public void episodeEnded(String episodeId, Outcome outcome) {
-      T t = held.remove(episodeId);
-      if (t != null) {
-        release(t);
+      Runnable release = held.remove(episodeId);
+      if (release != null) {
+        release.run();
       }
     }
   }
