@@ -25,15 +25,26 @@ public record HealEvent(
     SIGNAL_JOINED,
     /** A step attempt started (or, in dry-run, would start). */
     STEP_STARTED,
-    /** A step attempt ended with a result. */
+    /**
+     * A step attempt returned: exactly once per started attempt, with what the action really
+     * returned or threw (also when it returns after its timeout or after its episode ended).
+     */
     STEP_FINISHED,
+    /**
+     * A step attempt ran past its timeout: it was interrupted and the plan moved on (retry or
+     * escalate); its {@link #STEP_FINISHED} follows when it returns.
+     */
+    STEP_TIMED_OUT,
     /** The step's verification deadline passed without recovery. */
     VERIFICATION_FAILED,
     /** The healer moved on to the plan's next step. */
     ESCALATED,
     /** The episode ended; see its outcome. */
     EPISODE_CLOSED,
-    /** The global action budget is spent; no action was taken. */
+    /**
+     * The global action budget is spent: at most one such notice per budget window, counting what
+     * was refused since the previous one.
+     */
     BUDGET_EXHAUSTED,
     /** A trigger fired but a guardrail held it back (cooldown). */
     SUPPRESSED,

@@ -2,6 +2,7 @@ package dev.heal.core.healer;
 
 import dev.heal.core.degradation.Features;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -21,7 +22,10 @@ import java.util.Optional;
  *   <tr><td>{@code heal.recovery.time.to.detect}</td><td>timer</td><td>plan</td></tr>
  *   <tr><td>{@code heal.recovery.budget.remaining}</td><td>gauge</td><td></td></tr>
  *   <tr><td>{@code heal.recovery.episodes.open}</td><td>gauge</td><td></td></tr>
- *   <tr><td>{@code heal.recovery.budget.exhausted}</td><td>counter</td><td></td></tr>
+ *   <tr><td>{@code heal.recovery.budget.exhausted}</td><td>counter</td><td>every refused action (one
+ *       notice event per budget window, but each refusal counted)</td></tr>
+ *   <tr><td>{@code heal.recovery.events.dropped}</td><td>counter</td><td>events the full queue dropped</td></tr>
+ *   <tr><td>{@code heal.recovery.listener.failures}</td><td>counter</td><td>listener calls that threw</td></tr>
  *   <tr><td>{@code heal.degradation.level}</td><td>gauge</td><td>0 NORMAL, 1 REDUCED, 2 ESSENTIAL_ONLY</td></tr>
  * </table>
  *
@@ -48,8 +52,12 @@ public final class HealerMetrics implements MeterBinder {
         .description("Healing episodes in progress").register(meters);
     features.ifPresent(f -> Gauge.builder("heal.degradation.level", f, x -> x.level().severity())
         .description("Degradation level: 0 NORMAL, 1 REDUCED, 2 ESSENTIAL_ONLY").register(meters));
-    Counter exhausted = Counter.builder("heal.recovery.budget.exhausted")
+    FunctionCounter.builder("heal.recovery.budget.exhausted", healer, Healer::refusedActions)
         .description("Actions refused because the budget was spent").register(meters);
+    FunctionCounter.builder("heal.recovery.events.dropped", healer, Healer::droppedEvents)
+        .description("Healer events not delivered to listeners because the event queue was full").register(meters);
+    FunctionCounter.builder("heal.recovery.listener.failures", healer, Healer::listenerFailures)
+        .description("Healer listener calls that threw").register(meters);
     healer.addListener(event -> {
       switch (event.type()) {
         case STEP_FINISHED -> event.episode().ifPresent(e -> {
@@ -71,7 +79,6 @@ public final class HealerMetrics implements MeterBinder {
               .description("From the first failing signal to verified recovery")
               .register(meters).record(d));
         });
-        case BUDGET_EXHAUSTED -> exhausted.increment();
         default -> { }
       }
     });
