@@ -34,6 +34,9 @@ public sealed interface Command {
   record StartAttempt(long token, Action action, String episodeId, String target, Signal trigger, String step,
       int attempt, boolean dryRun, Duration timeout) implements Command {}
 
+  /** Attempt {@code token} will never run (its episode ended while it was queued): forget it. */
+  record Dropped(long token) implements Command {}
+
   /** Interrupt the thread running attempt {@code token}: its episode ended, or it timed out. */
   record Interrupt(long token) implements Command {}
 

@@ -171,6 +171,8 @@ public final class Engine {
         Attempt a = new Attempt(s);
         attempts.put(s.token(), a);
         after.add(() -> launch(a));
+      } else if (c instanceof Command.Dropped d) {
+        attempts.remove(d.token());
       } else if (c instanceof Command.Interrupt i) {
         Attempt a = attempts.get(i.token());
         if (a != null && a.interruptor != null) {

@@ -756,6 +756,7 @@ public final class EpisodeMachine {
 
   private void dropQueued(Attempt a) {
     attempts.remove(a.token);
+    out.add(new Command.Dropped(a.token));
     releaseTarget(a.ep.target, a.token);
     if (!a.ep.isOpen() && !hasLiveAttempt(a.ep)) {
       byNumber.remove(a.ep.number);
@@ -848,7 +849,8 @@ public final class EpisodeMachine {
       notedUntil.remove(quietKey);
       notedUntil.put(quietKey, now.nanos() + config.noteQuiet().toNanos());
       for (Iterator<Long> it = notedUntil.values().iterator(); it.hasNext(); ) {
-        if (notedUntil.size() > 1_000 || it.next() - now.nanos() <= 0) {
+        long expires = it.next();
+        if (notedUntil.size() > 1_000 || expires - now.nanos() <= 0) {
           it.remove();
         } else {
           break;
