@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+
 import dev.heal.core.time.InlineExecutorService;
 import dev.heal.core.time.ManualClock;
 import java.time.Duration;
@@ -14,10 +15,16 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class TimedExecutorTest {
+  /** Awaitility for the real pool threads: polls often, gives up after 10 s. */
+  private static ConditionFactory soon() {
+    return await().pollInterval(Duration.ofMillis(2)).atMost(Duration.ofSeconds(10));
+  }
+
   private final ManualClock clock = new ManualClock();
   private final List<AutoCloseable> cleanup = new ArrayList<>();
   private final List<CountDownLatch> gates = new ArrayList<>();
@@ -131,12 +138,12 @@ class TimedExecutorTest {
           return "ok";
         });
     TimedExecutor.Call call = ex.submit(t);
-    await().until(() -> ex.activeCalls() == 1);
+    soon().until(() -> ex.activeCalls() == 1);
     assertThat(call.started()).isTrue();
     assertThat(call.done()).isFalse();
     clock.advance(Duration.ofSeconds(3));
     gate.countDown();
-    await().until(t::finished);
+    soon().until(t::finished);
     assertThat(t.value).isEqualTo("ok");
     assertThat(t.error).isNull();
     assertThat(t.took).isEqualTo(Duration.ofSeconds(3));
@@ -161,20 +168,20 @@ class TimedExecutorTest {
     });
     ex.submit(busy);
     TimedExecutor.Call second = ex.submit(waiting);
-    await().until(() -> ex.activeCalls() == 1 && ex.queuedCalls() == 1);
+    soon().until(() -> ex.activeCalls() == 1 && ex.queuedCalls() == 1);
 
     clock.advance(Duration.ofSeconds(5)); // five timeouts' worth spent in the queue
     assertThat(waiting.events).isEmpty();
     assertThat(second.started()).isFalse();
 
     first.countDown();
-    await().until(second::started);
-    await().until(() -> clock.pendingTasks() >= 1); // the timeout timer, armed at body start
+    soon().until(second::started);
+    soon().until(() -> clock.pendingTasks() >= 1); // the timeout timer, armed at body start
     clock.advance(Duration.ofMillis(999));
     assertThat(waiting.events).containsExactly("starting", "run");
     clock.advance(Duration.ofMillis(1));
     assertThat(waiting.events).contains("timedOut PT1S");
-    await().until(waiting::finished);
+    soon().until(waiting::finished);
     assertThat(waiting.error).isInstanceOf(InterruptedException.class);
     assertThat(waiting.events).containsExactly("starting", "run", "timedOut PT1S", "finished");
     assertThat(ex.abandonedThreads()).isZero();
@@ -186,8 +193,8 @@ class TimedExecutorTest {
     CountDownLatch hang = gate();
     Recorder<String> hung = task(Duration.ofSeconds(1), ignoringInterrupts(hang));
     ex.submit(hung);
-    await().until(() -> ex.activeCalls() == 1);
-    await().until(() -> clock.pendingTasks() == 1);
+    soon().until(() -> ex.activeCalls() == 1);
+    soon().until(() -> clock.pendingTasks() == 1);
     List<Recorder<String>> others = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       int n = i;
@@ -208,13 +215,13 @@ class TimedExecutorTest {
     assertThat(ex.replacedThreads()).isEqualTo(1);
     assertThat(ex.poolSize()).isEqualTo(2);
 
-    await().until(() -> others.stream().allMatch(Recorder::finished));
+    soon().until(() -> others.stream().allMatch(Recorder::finished));
     assertThat(others).allSatisfy(o -> assertThat(o.error).isNull());
     assertThat(hung.finished()).isFalse();
     assertThat(ex.activeCalls()).isEqualTo(1);
 
     hang.countDown(); // the hung body finally returns
-    await().until(hung::finished);
+    soon().until(hung::finished);
     assertThat(hung.value).isEqualTo("released");
     assertThat(hung.took).isEqualTo(Duration.ofSeconds(3));
     assertThat(ex.abandonedThreads()).isZero();
@@ -223,7 +230,7 @@ class TimedExecutorTest {
 
     Recorder<String> after = task(null, () -> "after");
     ex.submit(after);
-    await().until(after::finished);
+    soon().until(after::finished);
     assertThat(after.value).isEqualTo("after");
   }
 
@@ -237,10 +244,10 @@ class TimedExecutorTest {
     ex.submit(a);
     ex.submit(b);
     ex.submit(c);
-    await().until(() -> ex.activeCalls() == 1 && clock.pendingTasks() == 1);
+    soon().until(() -> ex.activeCalls() == 1 && clock.pendingTasks() == 1);
     clock.advance(Duration.ofSeconds(2)); // a: timed out, then abandoned; b starts on the replacement
     assertThat(ex.abandonedThreads()).isEqualTo(1);
-    await().until(() -> ex.activeCalls() == 2 && clock.pendingTasks() == 1);
+    soon().until(() -> ex.activeCalls() == 2 && clock.pendingTasks() == 1);
     clock.advance(Duration.ofSeconds(2)); // b: timed out, then abandoned; no third thread
     assertThat(ex.abandonedThreads()).isEqualTo(2);
     assertThat(ex.replacedThreads()).isEqualTo(1);
@@ -249,8 +256,8 @@ class TimedExecutorTest {
     assertThat(c.events).isEmpty();
 
     hang.countDown();
-    await().until(c::finished);
-    await().until(() -> ex.abandonedThreads() == 0);
+    soon().until(c::finished);
+    soon().until(() -> ex.abandonedThreads() == 0);
     assertThat(ex.poolSize()).isEqualTo(1);
   }
 
@@ -271,19 +278,19 @@ class TimedExecutorTest {
           }
         });
     TimedExecutor.Call call = ex.submit(t);
-    await().until(call::started);
+    soon().until(call::started);
     call.interrupt();
-    await().until(() -> interrupts.get() == 1);
+    soon().until(() -> interrupts.get() == 1);
     clock.advance(Duration.ofMillis(500));
     assertThat(ex.abandonedThreads()).isEqualTo(1);
     call.interrupt(); // interrupts again, but abandons only once
-    await().until(() -> interrupts.get() == 2);
+    soon().until(() -> interrupts.get() == 2);
     clock.advance(Duration.ofSeconds(5));
     assertThat(ex.abandonedThreads()).isEqualTo(1);
     assertThat(ex.replacedThreads()).isEqualTo(1);
     assertThat(t.events).doesNotContain("timedOut PT0S");
     hang.countDown();
-    await().until(t::finished);
+    soon().until(t::finished);
     assertThat(ex.abandonedThreads()).isZero();
   }
 
@@ -295,9 +302,9 @@ class TimedExecutorTest {
       return "never";
     });
     ex.submit(t);
-    await().until(() -> ex.activeCalls() == 1 && clock.pendingTasks() == 1);
+    soon().until(() -> ex.activeCalls() == 1 && clock.pendingTasks() == 1);
     clock.advance(Duration.ofSeconds(1));
-    await().until(t::finished);
+    soon().until(t::finished);
     clock.advance(Duration.ofSeconds(1));
     assertThat(ex.abandonedThreads()).isZero();
     assertThat(ex.replacedThreads()).isZero();
@@ -311,14 +318,14 @@ class TimedExecutorTest {
     ex.submit(task(null, () -> first.await(1, java.util.concurrent.TimeUnit.DAYS)));
     Recorder<String> queued = task(null, () -> "no");
     TimedExecutor.Call call = ex.submit(queued);
-    await().until(() -> ex.activeCalls() == 1);
+    soon().until(() -> ex.activeCalls() == 1);
     call.interrupt();
     assertThat(queued.events).containsExactly("rejected: interrupted before it started");
     assertThat(call.done()).isTrue();
     assertThat(call.started()).isFalse();
     assertThat(ex.queuedCalls()).isZero();
     first.countDown();
-    await().until(() -> ex.activeCalls() == 0);
+    soon().until(() -> ex.activeCalls() == 0);
     assertThat(queued.events).hasSize(1);
   }
 
@@ -328,7 +335,7 @@ class TimedExecutorTest {
     Recorder<String> t = task(Duration.ofSeconds(1), () -> "no");
     t.start = false;
     TimedExecutor.Call call = ex.submit(t);
-    await().until(call::done);
+    soon().until(call::done);
     assertThat(t.events).containsExactly("starting");
     assertThat(call.started()).isFalse();
     assertThat(clock.pendingTasks()).isZero();
@@ -344,10 +351,10 @@ class TimedExecutorTest {
     Recorder<String> queued = task(null, () -> "no");
     ex.submit(running);
     ex.submit(queued);
-    await().until(() -> ex.activeCalls() == 1);
+    soon().until(() -> ex.activeCalls() == 1);
     ex.close();
     assertThat(queued.events).containsExactly("rejected: test-timed closed before the call started");
-    await().until(running::finished);
+    soon().until(running::finished);
     assertThat(running.error).isInstanceOf(InterruptedException.class);
 
     Recorder<String> late = task(null, () -> "no");
@@ -407,7 +414,7 @@ class TimedExecutorTest {
     ex.submit(overflow);
     ex.submit(after);
     // The rethrown StackOverflowError ends its pool thread (Awaitility would report it as uncaught).
-    await().dontCatchUncaughtExceptions().until(after::finished);
+    soon().dontCatchUncaughtExceptions().until(after::finished);
     assertThat(checked.error).isInstanceOf(java.io.IOException.class);
     assertThat(assertion.error).isInstanceOf(AssertionError.class);
     assertThat(overflow.error).isInstanceOf(StackOverflowError.class).hasMessage("deep");
@@ -461,7 +468,7 @@ class TimedExecutorTest {
     TimedExecutor.Call skipped = ex.submit(badStart);
     Recorder<String> after = task(null, () -> "fine");
     ex.submit(after);
-    await().until(after::finished);
+    soon().until(after::finished);
     assertThat(after.value).isEqualTo("fine");
     assertThat(skipped.done()).isTrue();
     assertThat(skipped.started()).isFalse();
@@ -502,7 +509,7 @@ class TimedExecutorTest {
             }
             // once the call is no longer active the pool thread has decided who calls finished();
             // without the hand-over it would call finished() itself, on the pool thread
-            await().until(() -> ex.activeCalls() == 0);
+            soon().until(() -> ex.activeCalls() == 0);
             order.add("timedOut");
           }
 
@@ -512,7 +519,7 @@ class TimedExecutorTest {
           }
         };
     ex.submit(t);
-    await().until(() -> ex.activeCalls() == 1 && clock.pendingTasks() == 1);
+    soon().until(() -> ex.activeCalls() == 1 && clock.pendingTasks() == 1);
     clock.advance(Duration.ofMillis(10)); // timedOut runs here, on the test thread
     assertThat(order).containsExactly("timedOut", "finished interrupted on " + Thread.currentThread().getName());
   }
