@@ -126,6 +126,7 @@ public final class ProbeHandler implements HttpHandler {
         m.put("consecutiveFailures", c.consecutiveFailures());
         m.put("consecutiveSuccesses", c.consecutiveSuccesses());
         m.put("tags", c.config().tags());
+        c.waiting().ifPresent(w -> m.put("waiting", w));
       }
       checks.add(m);
     }
@@ -134,6 +135,7 @@ public final class ProbeHandler implements HttpHandler {
       Map<String, Object> overrides = new LinkedHashMap<>();
       snap.overrides().forEach((k, v) -> overrides.put(k.name().toLowerCase(Locale.ROOT), v));
       body.put("overrides", overrides);
+      body.put("checkThreads", snap.threads());
       for (Map.Entry<String, Supplier<?>> s : sections.entrySet()) {
         body.put(s.getKey(), s.getValue().get());
       }
