@@ -10,6 +10,7 @@ import dev.heal.core.healer.internal.Engine;
 import dev.heal.core.healer.internal.EpisodeMachine;
 import dev.heal.core.healer.internal.EventDispatcher;
 import dev.heal.core.internal.DaemonThreads;
+import dev.heal.core.internal.TimedExecutor;
 import dev.heal.core.time.HealClock;
 import dev.heal.core.time.InlineExecutorService;
 import java.time.Duration;
@@ -22,7 +23,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -51,7 +51,7 @@ public final class Healer implements SignalSink, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Healer.class);
 
   private final HealClock clock;
-  private final ExecutorService ownedPool;
+  private final TimedExecutor ownedPool;
   private final List<RecoveryPlan> plans;
   private final boolean dryRun;
   private final Journal journal;
@@ -76,8 +76,8 @@ public final class Healer implements SignalSink, AutoCloseable {
       ExecutorService e = b.executor;
       launcher = e::execute;
     } else {
-      this.ownedPool = Executors.newFixedThreadPool(b.poolSize, DaemonThreads.named("heal-action"));
-      launcher = ownedPool::execute;
+      this.ownedPool = new TimedExecutor("heal-action", b.poolSize, b.maxAbandoned, b.abandonAfter, clock);
+      launcher = onTimedExecutor(ownedPool);
     }
     EpisodeMachine.Config config = new EpisodeMachine.Config(plans, dryRun, b.cooldown, b.maxEpisodeDuration,
         b.verifyEvery, b.budgetActions, b.budgetWindow, b.replayWindow, b.replayCapacity, b.signalCapacity,
@@ -114,6 +114,47 @@ public final class Healer implements SignalSink, AutoCloseable {
     if (dryRun) {
       log.warn("heal: healer in DRY-RUN mode: decisions are journaled and notified, no action is executed");
     }
+  }
+
+  /**
+   * Attempts on heal's own pool: a thread that ignores its interrupt (the episode ended, the
+   * attempt timed out) is replaced after {@code abandonAfter}, so other targets keep their actions.
+   * The machine times attempts; the pool only interrupts and replaces.
+   */
+  private static Engine.Launcher onTimedExecutor(TimedExecutor pool) {
+    return attempt -> pool.submit(new TimedExecutor.Task<ActionResult>() {
+      @Override
+      public boolean starting(TimedExecutor.Call call) {
+        return attempt.begin(call::interrupt);
+      }
+
+      @Override
+      public Duration timeout() {
+        return null;
+      }
+
+      @Override
+      public ActionResult run() {
+        return attempt.invoke();
+      }
+
+      @Override
+      public void finished(ActionResult value, Throwable error, Duration took) {
+        attempt.returned(error == null ? value : Engine.resultOf(error));
+      }
+
+      @Override
+      public void rejected(String why) {
+        if (attempt.begin(() -> { })) {
+          attempt.returned(ActionResult.failed("action pool rejected the action: " + why));
+        }
+      }
+    });
+  }
+
+  /** Abandoned threads of heal's own action pool now (0 with a caller's executor). */
+  public int abandonedActionThreads() {
+    return ownedPool == null ? 0 : ownedPool.abandonedThreads();
   }
 
   private static Executor eventThread() {
@@ -214,7 +255,7 @@ public final class Healer implements SignalSink, AutoCloseable {
   public void close() {
     engine.close();
     if (ownedPool != null) {
-      ownedPool.shutdownNow();
+      ownedPool.close();
     }
   }
 
@@ -223,6 +264,8 @@ public final class Healer implements SignalSink, AutoCloseable {
     private HealClock clock = HealClock.system();
     private ExecutorService executor;
     private int poolSize = 4;
+    private int maxAbandoned = HealthRegistry.DEFAULT_MAX_ABANDONED_THREADS;
+    private Duration abandonAfter = Duration.ofSeconds(1);
     private final List<RecoveryPlan> plans = new ArrayList<>();
     private HealthRegistry health;
     private Features features;
@@ -261,6 +304,29 @@ public final class Healer implements SignalSink, AutoCloseable {
       return this;
     }
 
+    /**
+     * Most replacement threads heal's own action pool adds at a time for threads held by actions
+     * that ignore their interrupt. Default 16.
+     */
+    public Builder maxAbandonedThreads(int maxAbandoned) {
+      if (maxAbandoned < 0) {
+        throw new IllegalArgumentException("maxAbandonedThreads must not be negative: " + maxAbandoned);
+      }
+      this.maxAbandoned = maxAbandoned;
+      return this;
+    }
+
+    /** How long an interrupted action may take to return before its thread is replaced. Default 1 s. */
+    public Builder abandonAfter(Duration abandonAfter) {
+      Objects.requireNonNull(abandonAfter, "abandonAfter");
+      if (abandonAfter.isNegative()) {
+        throw new IllegalArgumentException("abandonAfter must not be negative: " + abandonAfter);
+      }
+      this.abandonAfter = abandonAfter;
+      return this;
+    }
+
+    /** Threads of heal's own action pool. Default 4. */
     public Builder poolSize(int poolSize) {
       if (poolSize < 1) {
         throw new IllegalArgumentException("poolSize must be at least 1: " + poolSize);
