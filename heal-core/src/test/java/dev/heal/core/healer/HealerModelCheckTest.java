@@ -361,27 +361,29 @@ class HealerModelCheckTest {
       Signal s = Signal.alert("HighErrorRate", firing, Map.of("alertname", "HighErrorRate"), Optional.of(fp), start,
           "alert " + fp + "@" + start, clock.now(), clock.nanoTime());
       String instance = fp + "@" + start;
-      boolean latchedBefore = latched.contains("p-alert|" + s.resolutionKey());
+      // Handled instances are read from the events (EPISODE_OPENED, SIGNAL_JOINED): deliver what is queued first.
+      deliver();
+      learnHandled();
       boolean planned = plans.stream().anyMatch(p -> p.name().equals("p-alert"));
-      boolean openBefore = openOn("orders");
-      boolean mustOpen = planned && firing && !closed && !handled.contains(instance) && !openBefore && cooledDown("orders")
-          && !latched.contains("p-alert|" + s.resolutionKey()) && modelTokensNow().signum() > 0;
+      boolean mustOpen = planned && firing && !closed && !handled.contains(instance) && !openOn("orders")
+          && cooledDown("orders") && !latched.contains("p-alert|" + s.resolutionKey()) && modelTokensNow().signum() > 0;
+      boolean replay = planned && firing && handled.contains(instance);
       int before = episodesOn("orders");
       send(s, firing ? "alert " + instance : "alert " + fp + " resolved");
-      if (!planned || !firing) {
-        return;
-      }
-      if (handled.contains(instance)) {
-        if (episodesOn("orders") != before) {
-          violations.add("replayed alert " + instance + " opened a second episode");
-        }
-        return;
+      if (replay && episodesOn("orders") != before) {
+        violations.add("replayed alert " + instance + " opened a second episode");
       }
       if (mustOpen && !openOn("orders")) {
         violations.add("alert " + instance + " fired with no guardrail holding it, but opened no episode");
       }
-      if (!closed && !latchedBefore && (openBefore || openOn("orders"))) {
-        handled.add(instance);
+    }
+
+    private void learnHandled() {
+      for (HealEvent e : seen) {
+        if ((e.type() == HealEvent.Type.EPISODE_OPENED || e.type() == HealEvent.Type.SIGNAL_JOINED)
+            && e.signal().isPresent() && e.signal().get().facts() instanceof Signal.Facts.Alert a) {
+          handled.add(a.fingerprint().orElse("-") + "@" + a.startsAt());
+        }
       }
     }
 
@@ -505,9 +507,6 @@ class HealerModelCheckTest {
       for (Episode e : healer.journal().recent(Integer.MAX_VALUE)) {
         String key = e.plan() + "|" + e.trigger().resolutionKey();
         if (knownEpisodes.add(e.id())) {
-          if (e.trigger().facts() instanceof Signal.Facts.Alert a && (!e.steps().isEmpty() || e.isOpen())) {
-            handled.add(a.fingerprint().orElse("-") + "@" + a.startsAt());
-          }
           if (!e.steps().isEmpty() || e.isOpen()) {
             if (latched.contains(key)) {
               violations.add("plan " + e.plan() + " reopened (" + e.id() + ") before its trigger cleared after giving up");

@@ -434,7 +434,12 @@ public final class EpisodeMachine {
     String target = plan.target().orElse(s.name());
     Ep running = open.get(target);
     if (running != null) {
-      if (!running.triggerKey.equals(key) && running.joined.add(plan.name() + ": " + s.key())) {
+      // Each alert instance that joins is reported (replays never get here); other signals once per plan and key.
+      boolean instance = s.facts() instanceof Signal.Facts.Alert a && a.fingerprint().isPresent();
+      String join = plan.name() + ": " + s.key()
+          + (instance ? " " + ((Signal.Facts.Alert) s.facts()).fingerprint().get() + "@"
+              + ((Signal.Facts.Alert) s.facts()).startsAt() : "");
+      if ((instance || !running.triggerKey.equals(key)) && running.join(join)) {
         emit(HealEvent.Type.SIGNAL_JOINED, running, s, s.key() + " joined open episode " + running.id,
             Loudness.DEBUG, now);
       }
@@ -919,6 +924,7 @@ public final class EpisodeMachine {
     final Instant detectedAt;
     final List<StepRecord> records = new ArrayList<>();
     final Set<String> joined = new LinkedHashSet<>();
+    long joinedBeyond;
     final Set<Action> ran = new LinkedHashSet<>();
     final List<Long> phaseTimers = new ArrayList<>();
     long maxTimer = -1;
@@ -948,12 +954,29 @@ public final class EpisodeMachine {
       return outcome == null;
     }
 
+    /** Records a join; true if it is new. Beyond 1,000 distinct joins only a count is kept. */
+    boolean join(String what) {
+      if (joined.contains(what)) {
+        return false;
+      }
+      if (joined.size() < 1_000) {
+        joined.add(what);
+      } else {
+        joinedBeyond++;
+      }
+      return true;
+    }
+
     RecoveryPlan.Step step(int index) {
       return plan.steps().get(index);
     }
 
     Episode snapshot(boolean dryRun) {
-      return new Episode(id, plan.name(), target, trigger, firstFailingAt, detectedAt, records, List.copyOf(joined),
+      List<String> joins = new ArrayList<>(joined);
+      if (joinedBeyond > 0) {
+        joins.add("... and " + joinedBeyond + " more");
+      }
+      return new Episode(id, plan.name(), target, trigger, firstFailingAt, detectedAt, records, joins,
           Optional.ofNullable(outcome), Optional.ofNullable(endedAt), dryRun);
     }
   }
