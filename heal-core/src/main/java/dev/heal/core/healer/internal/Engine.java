@@ -158,7 +158,8 @@ public final class Engine {
       if (c instanceof Command.Emit e) {
         HealEvent event = e.event();
         event.episode().ifPresent(journal::update);
-        if (event.type() == HealEvent.Type.IGNORED || event.type() == HealEvent.Type.SUPPRESSED) {
+        if (event.type() == HealEvent.Type.IGNORED || event.type() == HealEvent.Type.SUPPRESSED
+            || event.type() == HealEvent.Type.BUDGET_EXHAUSTED) {
           journal.note(event);
         }
         events.offer(event);
