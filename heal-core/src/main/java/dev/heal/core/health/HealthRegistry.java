@@ -324,7 +324,10 @@ public final class HealthRegistry implements AutoCloseable {
     for (HealthListener l : listeners) {
       try {
         call.accept(l);
-      } catch (RuntimeException ex) {
+      } catch (RuntimeException | Error ex) {
+        if (ex instanceof VirtualMachineError vme) {
+          throw vme;
+        }
         if (listenerFailures.getAndIncrement() == 0) {
           log.warn("heal: a health listener threw; it is isolated and later failures are only counted", ex);
         }

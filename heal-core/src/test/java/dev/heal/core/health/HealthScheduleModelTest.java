@@ -136,18 +136,23 @@ class HealthScheduleModelTest {
         .checkAssert(seed -> new Run(Schedule.generate(seed), false).play());
   }
 
+  /**
+   * One pool thread, {@code maxAbandoned} replacements; non-critical c0 then critical c1, both due
+   * at once, 1 s interval, 300 ms timeout; {@code ticks} quanta.
+   */
+  private static Schedule twoChecks(int maxAbandoned, Behaviour c0, Behaviour c1, int ticks) {
+    return new Schedule(
+        -1, 1, maxAbandoned,
+        List.of(new CheckSpec("c0", false, 10, 3, 0, List.of(c0)), new CheckSpec("c1", true, 10, 3, 0, List.of(c1))),
+        java.util.Collections.nCopies(ticks, Step.TICK));
+  }
+
   @Test
   void theModelCheckCatchesATimeoutCountedFromSubmit() {
     // One thread; c0 hangs (interruptibly) for its whole 300 ms timeout while c1 waits for the
     // thread, then c1 needs 200 ms of its 300 ms. Counted from submit, c1's timeout is already
     // spent when it starts; invariant 1 reports it.
-    Schedule s =
-        new Schedule(
-            1, 1, 0,
-            List.of(
-                new CheckSpec("c0", false, 10, 3, 0, List.of(new Behaviour(Kind.HANG, 0))),
-                new CheckSpec("c1", true, 10, 3, 0, List.of(new Behaviour(Kind.SLOW, 2)))),
-            java.util.Collections.nCopies(20, Step.TICK));
+    Schedule s = twoChecks(0, new Behaviour(Kind.HANG, 0), new Behaviour(Kind.SLOW, 2), 20);
     new Run(s, false).play(); // the real registry keeps the invariants
     assertThatThrownBy(() -> new Run(s, true).play())
         .isInstanceOf(AssertionError.class)
@@ -160,12 +165,7 @@ class HealthScheduleModelTest {
     // One thread and one replacement: c0 hangs ignoring interrupts, c1 is always healthy. Without
     // the replacement (the behaviour before issue 11) c1 starves; invariant 6 reports it.
     Schedule s =
-        new Schedule(
-            2, 1, 1,
-            List.of(
-                new CheckSpec("c0", false, 10, 3, 0, List.of(new Behaviour(Kind.HANG_IGNORING_INTERRUPTS, 0))),
-                new CheckSpec("c1", true, 10, 3, 0, List.of(new Behaviour(Kind.UP, 0)))),
-            java.util.Collections.nCopies(60, Step.TICK));
+        twoChecks(1, new Behaviour(Kind.HANG_IGNORING_INTERRUPTS, 0), new Behaviour(Kind.UP, 0), 60);
     new Run(s, false).play();
     Run starving = new Run(s, false);
     starving.withoutReplacements = true;
