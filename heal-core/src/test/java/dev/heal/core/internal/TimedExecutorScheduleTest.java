@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  *
  * <p>How it catches broken variants (each tried by editing {@code TimedExecutor} and running this
  * test): without the {@code Thread.interrupted()} after the body, "the interrupt meant for the body
- * leaked into finished()" (seed 9223372036854775807, step 12); without the {@code closed} check
+ * leaked into finished()" (seed 3801255375029184207, step 2); without the {@code closed} check
  * after {@code starting()}, "started after close() returned" (seed 1231064080529747224, a {@code
  * CLOSE_WHILE_STARTING} task).
  * The registry's model check ({@code HealthScheduleModelTest}) shows its broken variants in code.
