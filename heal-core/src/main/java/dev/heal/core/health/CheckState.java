@@ -38,6 +38,15 @@ public record CheckState(
     java.util.Objects.requireNonNull(waiting, "waiting");
   }
 
+  /** A state that is not waiting, as before {@code waiting} existed. */
+  public CheckState(
+      String name, HealthCheckConfig config, HealthStatus status, Optional<HealthResult> lastResult,
+      Optional<Duration> lastDuration, Optional<Instant> lastRunAt, Instant lastChangeAt,
+      int consecutiveFailures, int consecutiveSuccesses, long runs) {
+    this(name, config, status, lastResult, lastDuration, lastRunAt, lastChangeAt, consecutiveFailures,
+        consecutiveSuccesses, runs, Optional.empty());
+  }
+
   /** A copy with another {@code waiting} note; the status and counters stay. */
   CheckState withWaiting(Optional<String> note) {
     return new CheckState(

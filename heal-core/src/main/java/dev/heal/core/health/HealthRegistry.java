@@ -324,7 +324,10 @@ public final class HealthRegistry implements AutoCloseable {
     for (HealthListener l : listeners) {
       try {
         call.accept(l);
-      } catch (RuntimeException ex) {
+      } catch (RuntimeException | Error ex) {
+        if (ex instanceof VirtualMachineError vme) {
+          throw vme;
+        }
         if (listenerFailures.getAndIncrement() == 0) {
           log.warn("heal: a health listener threw; it is isolated and later failures are only counted", ex);
         }
@@ -688,7 +691,8 @@ public final class HealthRegistry implements AutoCloseable {
      * {@link #abandonAfter(Duration)} after its timeout). Each check holds at most one thread, so
      * healthy checks keep their interval as long as fewer than {@code poolSize +
      * maxAbandonedThreads} checks hang at once; beyond that, due runs wait (and say so) but never
-     * turn DOWN by waiting. 0 disables replacement. Default {@value #DEFAULT_MAX_ABANDONED_THREADS}.
+     * turn DOWN by waiting. 0 disables replacement. Default {@value
+     * HealthRegistry#DEFAULT_MAX_ABANDONED_THREADS}.
      * Ignored with a supplied {@link #executor(ExecutorService)}, which is never resized.
      */
     public Builder maxAbandonedThreads(int maxAbandoned) {

@@ -26,6 +26,12 @@ public record HealthSnapshot(
     java.util.Objects.requireNonNull(threads, "threads");
   }
 
+  /** A snapshot without thread figures (all zero), as before {@code threads} existed. */
+  public HealthSnapshot(
+      Map<CheckKind, HealthStatus> probes, List<CheckState> checks, Map<CheckKind, List<String>> overrides) {
+    this(probes, checks, overrides, new CheckThreads(0, 0, 0, 0, 0, 0, 0));
+  }
+
   public HealthStatus status(CheckKind kind) {
     return probes.get(kind);
   }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-
 import dev.heal.core.http.HttpResponse;
 import dev.heal.core.http.ProbeHandler;
 import dev.heal.core.time.ManualClock;
