@@ -10,6 +10,7 @@ import dev.heal.core.healer.internal.Engine;
 import dev.heal.core.healer.internal.EpisodeMachine;
 import dev.heal.core.healer.internal.EventDispatcher;
 import dev.heal.core.internal.DaemonThreads;
+import dev.heal.core.internal.Require;
 import dev.heal.core.internal.TimedExecutor;
 import dev.heal.core.time.HealClock;
 import dev.heal.core.time.InlineExecutorService;
@@ -309,20 +310,13 @@ public final class Healer implements SignalSink, AutoCloseable {
      * that ignore their interrupt. Default 16.
      */
     public Builder maxAbandonedThreads(int maxAbandoned) {
-      if (maxAbandoned < 0) {
-        throw new IllegalArgumentException("maxAbandonedThreads must not be negative: " + maxAbandoned);
-      }
-      this.maxAbandoned = maxAbandoned;
+      this.maxAbandoned = Require.atLeast("maxAbandonedThreads", maxAbandoned, 0);
       return this;
     }
 
     /** How long an interrupted action may take to return before its thread is replaced. Default 1 s. */
     public Builder abandonAfter(Duration abandonAfter) {
-      Objects.requireNonNull(abandonAfter, "abandonAfter");
-      if (abandonAfter.isNegative()) {
-        throw new IllegalArgumentException("abandonAfter must not be negative: " + abandonAfter);
-      }
-      this.abandonAfter = abandonAfter;
+      this.abandonAfter = Require.notNegative("abandonAfter", abandonAfter);
       return this;
     }
 

@@ -1,5 +1,6 @@
 package dev.heal.core.health;
 
+import dev.heal.core.internal.Require;
 import dev.heal.core.internal.TimedExecutor;
 import dev.heal.core.HealException;
 import dev.heal.core.health.internal.ThresholdTracker;
@@ -696,10 +697,7 @@ public final class HealthRegistry implements AutoCloseable {
      * Ignored with a supplied {@link #executor(ExecutorService)}, which is never resized.
      */
     public Builder maxAbandonedThreads(int maxAbandoned) {
-      if (maxAbandoned < 0) {
-        throw new IllegalArgumentException("maxAbandonedThreads must not be negative: " + maxAbandoned);
-      }
-      this.maxAbandoned = maxAbandoned;
+      this.maxAbandoned = Require.atLeast("maxAbandonedThreads", maxAbandoned, 0);
       return this;
     }
 
@@ -708,11 +706,7 @@ public final class HealthRegistry implements AutoCloseable {
      * its thread counts as abandoned and is replaced. Default 1 s.
      */
     public Builder abandonAfter(Duration abandonAfter) {
-      Objects.requireNonNull(abandonAfter, "abandonAfter");
-      if (abandonAfter.isNegative()) {
-        throw new IllegalArgumentException("abandonAfter must not be negative: " + abandonAfter);
-      }
-      this.abandonAfter = abandonAfter;
+      this.abandonAfter = Require.notNegative("abandonAfter", abandonAfter);
       return this;
     }
 

@@ -341,14 +341,7 @@ public final class EpisodeMachine {
     }
     closed = true;
     for (Attempt a : new ArrayList<>(attempts.values())) {
-      if (a.state == AttemptState.QUEUED) {
-        if (config.checkTokens()) {
-          dropQueued(a);
-        }
-      } else if (!a.interrupted) {
-        a.interrupted = true;
-        out.add(new Command.Interrupt(a.token));
-      }
+      stop(a);
     }
     for (Long id : new ArrayList<>(timers.keySet())) {
       // Running attempts keep their timeout timers' ids until they return; nothing fires after close.
@@ -679,14 +672,7 @@ public final class EpisodeMachine {
     }
     Attempt a = ep.token == 0 ? null : attempts.get(ep.token);
     if (a != null) {
-      if (a.state == AttemptState.QUEUED) {
-        if (config.checkTokens()) {
-          dropQueued(a);
-        }
-      } else if (!a.interrupted) {
-        a.interrupted = true;
-        out.add(new Command.Interrupt(a.token));
-      }
+      stop(a);
     }
     ep.outcome = outcome;
     ep.endedAt = now.wall();
@@ -757,6 +743,18 @@ public final class EpisodeMachine {
       }
     }
     return false;
+  }
+
+  /** A queued attempt never runs; a running one is interrupted (once). */
+  private void stop(Attempt a) {
+    if (a.state == AttemptState.QUEUED) {
+      if (config.checkTokens()) {
+        dropQueued(a);
+      }
+    } else if (!a.interrupted) {
+      a.interrupted = true;
+      out.add(new Command.Interrupt(a.token));
+    }
   }
 
   private void dropQueued(Attempt a) {
