@@ -45,6 +45,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -122,6 +123,7 @@ public final class OrdersService implements AutoCloseable {
     health.register(HealthCheckConfig.builder("process").liveness().interval(Duration.ofSeconds(2)).build(),
         HealthResult::up);
 
+    Optional<KubernetesHealing> kubernetes = kubernetes(cluster, clock);
     Healer.Builder hb = Healer.builder().clock(clock).health(health).features(features).dryRun(config.dryRun())
         .cooldown(Duration.ofSeconds(5))
         .plan(RecoveryPlan.when(Trigger.check("database").isDown()).named("database-recovery")
@@ -135,13 +137,11 @@ public final class OrdersService implements AutoCloseable {
             .then(Actions.sequence("drainAndRestartSettler", Actions.drain(health), Actions.restart("settler", settler)))
             .verifyWithin(Duration.ofSeconds(30))
             // Last resort, in a cluster only: evict this pod (PodDisruptionBudgets apply).
-            .escalateTo(kubernetes(cluster, clock).<Action>map(KubernetesHealing::evictSelf)
-                .orElse(Action.of("evictSelf", ctx -> ActionResult.unavailable("not running in Kubernetes: "
-                    + cluster.unavailableReason().orElse("no cluster")))))
+            .escalateTo(kubernetes.<Action>map(KubernetesHealing::evictSelf).orElse(notInKubernetes("evictSelf", cluster)))
             .build())
         .plan(RecoveryPlan.when(Trigger.check("payments").isDown()).named("payments-recovery")
             .then(Action.run("resetPaymentsClient", httpPayments::reset)).verifyWithin(Duration.ofSeconds(5))
-            .escalateTo(Actions.restart("settler", settler)).verifyWithin(Duration.ofMinutes(5))
+            .escalateTo(Actions.restart("settler", settler)).verifyWithin(config.paymentsRecoveryDeadline())
             .build())
         .plan(RecoveryPlan.when(Trigger.signal(ResilienceSignals.CIRCUIT_BREAKER, "payments")
                 .forAtLeast(Duration.ofSeconds(10))).named("payments-circuit-open")
@@ -149,10 +149,24 @@ public final class OrdersService implements AutoCloseable {
             .build())
         .plan(RecoveryPlan.when(Trigger.signal("overload")).named("brownout")
             .then(Actions.degrade(features, DegradationLevel.REDUCED)).verifyWithin(Duration.ofMinutes(10)).build())
-        .plan(RecoveryPlan.when(Trigger.alert("alertname=OrdersHighErrorRate")).named("alert-high-error-rate")
-            .target("orders-api")
+        // One plan per alert that infra/alertmanager routes to heal (heal="true" in
+        // infra/prometheus/rules/heal.rules.yml); RoutedAlertsHavePlansIT keeps the two lists equal.
+        .plan(RecoveryPlan.when(Trigger.alert("alertname=HighErrorRate", "service=orders-service"))
+            .named("alert-high-error-rate").target("orders-api")
             .then(Actions.sequence("resetConnections", Action.run("resetPaymentsClient", httpPayments::reset),
                 Action.run("reconnectPool", db::reconnect)))
+            .verifyWithin(Duration.ofMinutes(2)).build())
+        // Slow answers: shed the optional work (recommendations) until the alert resolves.
+        .plan(RecoveryPlan.when(Trigger.alert("alertname=HighLatencyP95", "service=orders-service"))
+            .named("alert-high-latency").target("orders-latency")
+            .then(Actions.degrade(features, DegradationLevel.REDUCED)).verifyWithin(Duration.ofMinutes(10)).build())
+        // Pod-scoped: the alert names the unready pod in its `pod` label; whichever replica receives
+        // it evicts that pod (PodDisruptionBudget and heal-k8s's disruption budget apply), never itself
+        // by mistake and never another workload's pod (the label selector below).
+        .plan(RecoveryPlan.when(Trigger.alert("alertname=ProbeNotReady", "service=orders-service"))
+            .named("alert-probe-not-ready").target("orders-pods")
+            .then(kubernetes.<Action>map(k -> k.evictPod(Map.of("app.kubernetes.io/name", "orders-service")))
+                .orElse(notInKubernetes("evictPod", cluster)))
             .verifyWithin(Duration.ofMinutes(2)).build());
     healer = config.heal() ? hb.build() : null;
     if (healer != null) {
@@ -201,6 +215,11 @@ public final class OrdersService implements AutoCloseable {
     if (healer != null) {
       scheduleOverloadWatch();
     }
+  }
+
+  private static Action notInKubernetes(String name, KubernetesEnvironment cluster) {
+    return Action.of(name, ctx -> ActionResult.unavailable("not running in Kubernetes: "
+        + cluster.unavailableReason().orElse("no cluster")));
   }
 
   /** Cluster actions when running in Kubernetes; the budget is shared through a ConfigMap. */
