@@ -50,7 +50,7 @@ public record OrdersConfig(String host, int port, int managementPort, String dbU
         env.getOrDefault("ORDERS_DB_PASSWORD", ""),
         uri(env, "PAYMENTS_URL", "http://localhost:8090"),
         Duration.ofMillis(port(env, "PAYMENTS_TIMEOUT_MS", 300)),
-        Duration.ofSeconds(port(env, "PAYMENTS_RECOVERY_DEADLINE_S", 300)),
+        Duration.ofSeconds(positive(env, "PAYMENTS_RECOVERY_DEADLINE_S", 300)),
         Optional.ofNullable(env.get("HEAL_ALERT_TOKEN")).filter(s -> !s.isBlank()),
         Optional.ofNullable(env.get("SLACK_WEBHOOK_URL")).filter(s -> !s.isBlank()).map(URI::create),
         Boolean.parseBoolean(env.getOrDefault("HEAL_DRY_RUN", "false")),
@@ -101,6 +101,14 @@ public record OrdersConfig(String host, int port, int managementPort, String dbU
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(name + " must be a non-negative whole number, was '" + v + "'");
     }
+  }
+
+  private static int positive(Map<String, String> env, String name, int def) {
+    int v = port(env, name, def);
+    if (v == 0) {
+      throw new IllegalArgumentException(name + " must be at least 1, was '" + env.get(name) + "'");
+    }
+    return v;
   }
 
   private static URI uri(Map<String, String> env, String name, String def) {

@@ -42,6 +42,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,7 +88,7 @@ public final class OrdersService implements AutoCloseable {
     this.clock = clock;
     this.db = new SwitchableDataSource(config.dbUrl(), config.dbUser(), config.dbPassword());
     this.repository = new OrderRepository(db);
-    repository.createSchema();
+    createSchema(repository);
     this.httpPayments = new HttpPaymentsClient(config.paymentsUrl(), config.paymentsTimeout());
     Feature recommendations = features.define("recommendations", DegradationLevel.REDUCED);
 
@@ -216,6 +217,26 @@ public final class OrdersService implements AutoCloseable {
       scheduleOverloadWatch();
     }
   }
+
+  /**
+   * The pool fails a borrow after 500 ms (fast failure while serving); at startup the first
+   * connection may take longer (a database still starting, a loaded node), so the schema gets a
+   * few borrows before startup fails. The startup probe allows 2 minutes.
+   */
+  private static void createSchema(OrderRepository repository) throws SQLException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        repository.createSchema();
+        return;
+      } catch (SQLTransientConnectionException e) {
+        if (attempt == SCHEMA_ATTEMPTS) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static final int SCHEMA_ATTEMPTS = 20;
 
   private static Action notInKubernetes(String name, KubernetesEnvironment cluster) {
     return Action.of(name, ctx -> ActionResult.unavailable("not running in Kubernetes: "
