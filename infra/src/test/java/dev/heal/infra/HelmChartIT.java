@@ -112,6 +112,10 @@ class HelmChartIT {
     double thresholdMillis = requestMillis * hpa.getSpec().getMetrics().get(0).getResource().getTarget()
         .getAverageUtilization() / 100.0;
     assertThat(thresholdMillis).as("CPU at which the demo's HPA scales out, in millicores").isGreaterThan(63);
+    // The kustomize demo overlay patches the same request.
+    assertThat(Infra.read(Infra.path("k8s/overlays/demo/kustomization.yaml")))
+        .contains("path: /spec/template/spec/containers/0/resources/requests/cpu\n        value: "
+            + Math.round(requestMillis) + "m");
   }
 
   @Test
