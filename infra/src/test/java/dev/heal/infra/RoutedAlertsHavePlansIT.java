@@ -122,5 +122,16 @@ class RoutedAlertsHavePlansIT {
     });
     assertThat(opened).containsExactlyInAnyOrder("HighErrorRate", "HighLatencyP95", "ProbeNotReady");
     assertThat(journal.get("ignored").toString()).doesNotContain("no recovery plan matches");
+    // The pod-scoped alert keeps the pod it is about: heal-k8s's evictPod reads the trigger's `pod`
+    // label (RestartPodAction.POD_LABEL) to pick that pod, whichever replica received the alert.
+    JsonNode probe = null;
+    for (JsonNode e : journal.get("episodes")) {
+      if (e.at("/trigger/name").asText().equals("ProbeNotReady")) {
+        probe = e;
+      }
+    }
+    assertThat(probe).isNotNull();
+    assertThat(probe.path("plan").asText()).isEqualTo("alert-probe-not-ready");
+    assertThat(probe.at("/trigger/labels/pod").asText()).isEqualTo("orders-service-7d9f-abcde");
   }
 }
