@@ -29,6 +29,12 @@ import java.util.Optional;
  *   <tr><td>{@code heal.degradation.level}</td><td>gauge</td><td>0 NORMAL, 1 REDUCED, 2 ESSENTIAL_ONLY</td></tr>
  * </table>
  *
+ * <p>Every episode counter, action counter and recovery timer above is registered at zero for
+ * each of the healer's plans (every outcome) and steps (every action status) when {@link #bindTo}
+ * runs, so that the first episode, the first give-up and the first recovery show in Prometheus as
+ * an increase from 0 ({@code increase()} of a series that appears at 1 is 0) and dashboards have
+ * data before anything happened.
+ *
  * <p>Thread-safe.
  */
 public final class HealerMetrics implements MeterBinder {
@@ -58,30 +64,55 @@ public final class HealerMetrics implements MeterBinder {
         .description("Healer events not delivered to listeners because the event queue was full").register(meters);
     FunctionCounter.builder("heal.recovery.listener.failures", healer, Healer::listenerFailures)
         .description("Healer listener calls that threw").register(meters);
+    for (RecoveryPlan plan : healer.plans()) {
+      for (Outcome outcome : Outcome.values()) {
+        episodes(meters, plan.name(), outcome.name());
+      }
+      timeToDetect(meters, plan.name());
+      timeToRecover(meters, plan.name());
+      for (RecoveryPlan.Step step : plan.steps()) {
+        for (ActionResult.Status status : ActionResult.Status.values()) {
+          actions(meters, step.action().name(), status.name());
+        }
+      }
+    }
     healer.addListener(event -> {
       switch (event.type()) {
         case STEP_FINISHED -> event.episode().ifPresent(e -> {
           StepRecord last = lastFinished(e);
           if (last != null) {
-            Counter.builder("heal.recovery.actions")
-                .tags("action", last.action(), "outcome", last.status().map(Enum::name).orElse("UNKNOWN"))
-                .description("Recovery action attempts").register(meters).increment();
+            actions(meters, last.action(), last.status().map(Enum::name).orElse("UNKNOWN")).increment();
           }
         });
         case EPISODE_CLOSED -> event.episode().ifPresent(e -> {
           String outcome = e.outcome().map(Enum::name).orElse("UNKNOWN");
-          Counter.builder("heal.recovery.episodes").tags("plan", e.plan(), "outcome", outcome)
-              .description("Healing episodes by outcome").register(meters).increment();
-          Timer.builder("heal.recovery.time.to.detect").tag("plan", e.plan())
-              .description("From the first failing signal to the episode opening")
-              .register(meters).record(e.timeToDetect());
-          e.timeToRecover().ifPresent(d -> Timer.builder("heal.recovery.time.to.recover").tag("plan", e.plan())
-              .description("From the first failing signal to verified recovery")
-              .register(meters).record(d));
+          episodes(meters, e.plan(), outcome).increment();
+          timeToDetect(meters, e.plan()).record(e.timeToDetect());
+          e.timeToRecover().ifPresent(d -> timeToRecover(meters, e.plan()).record(d));
         });
         default -> { }
       }
     });
+  }
+
+  private static Counter episodes(MeterRegistry meters, String plan, String outcome) {
+    return Counter.builder("heal.recovery.episodes").tags("plan", plan, "outcome", outcome)
+        .description("Healing episodes by outcome").register(meters);
+  }
+
+  private static Counter actions(MeterRegistry meters, String action, String outcome) {
+    return Counter.builder("heal.recovery.actions").tags("action", action, "outcome", outcome)
+        .description("Recovery action attempts").register(meters);
+  }
+
+  private static Timer timeToDetect(MeterRegistry meters, String plan) {
+    return Timer.builder("heal.recovery.time.to.detect").tag("plan", plan)
+        .description("From the first failing signal to the episode opening").register(meters);
+  }
+
+  private static Timer timeToRecover(MeterRegistry meters, String plan) {
+    return Timer.builder("heal.recovery.time.to.recover").tag("plan", plan)
+        .description("From the first failing signal to verified recovery").register(meters);
   }
 
   private static StepRecord lastFinished(Episode e) {
