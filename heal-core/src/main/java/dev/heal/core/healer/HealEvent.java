@@ -13,9 +13,24 @@ import java.util.Optional;
  * @param message a human-readable sentence
  * @param at wall time
  * @param nanoTime monotonic time, from the healer's clock
+ * @param step for STEP_STARTED, STEP_TIMED_OUT and STEP_FINISHED: the index in the episode's steps of
+ *     the attempt the event is about (attempts can finish out of order: one that timed out may
+ *     return after the next has started); -1 otherwise
  */
 public record HealEvent(
-    Type type, Optional<Episode> episode, Optional<Signal> signal, String message, Instant at, long nanoTime) {
+    Type type, Optional<Episode> episode, Optional<Signal> signal, String message, Instant at, long nanoTime,
+    int step) {
+
+  /** An event that is about no particular step attempt. */
+  public HealEvent(Type type, Optional<Episode> episode, Optional<Signal> signal, String message, Instant at,
+      long nanoTime) {
+    this(type, episode, signal, message, at, nanoTime, -1);
+  }
+
+  /** The step attempt this event is about, as journaled in the event's episode. */
+  public Optional<StepRecord> stepRecord() {
+    return episode.filter(e -> step >= 0 && step < e.steps().size()).map(e -> e.steps().get(step));
+  }
 
   /** The kinds of decision. */
   public enum Type {

@@ -78,12 +78,8 @@ public final class HealerMetrics implements MeterBinder {
     }
     healer.addListener(event -> {
       switch (event.type()) {
-        case STEP_FINISHED -> event.episode().ifPresent(e -> {
-          StepRecord last = lastFinished(e);
-          if (last != null) {
-            actions(meters, last.action(), last.status().map(Enum::name).orElse("UNKNOWN")).increment();
-          }
-        });
+        case STEP_FINISHED -> event.stepRecord().ifPresent(r ->
+            actions(meters, r.action(), r.status().map(Enum::name).orElse("UNKNOWN")).increment());
         case EPISODE_CLOSED -> event.episode().ifPresent(e -> {
           String outcome = e.outcome().map(Enum::name).orElse("UNKNOWN");
           episodes(meters, e.plan(), outcome).increment();
@@ -115,12 +111,5 @@ public final class HealerMetrics implements MeterBinder {
         .description("From the first failing signal to verified recovery").register(meters);
   }
 
-  private static StepRecord lastFinished(Episode e) {
-    for (int i = e.steps().size() - 1; i >= 0; i--) {
-      if (e.steps().get(i).status().isPresent()) {
-        return e.steps().get(i);
-      }
-    }
-    return null;
-  }
+
 }

@@ -235,7 +235,7 @@ public final class EpisodeMachine {
       ep.phase = Phase.ACTING;
     }
     a.timeoutTimer = schedule(new AttemptTimeout(token), step.timeout());
-    emit(HealEvent.Type.STEP_STARTED, ep, null, "running " + step.name() + " (attempt " + a.attempt + "/"
+    emitStep(HealEvent.Type.STEP_STARTED, ep, a.record, "running " + step.name() + " (attempt " + a.attempt + "/"
         + step.attempts() + ") for " + ep.target, Loudness.DEBUG, now);
     return true;
   }
@@ -265,7 +265,7 @@ public final class EpisodeMachine {
         Optional.of(now.wall()), Optional.of(result.status()), message, false, r.dryRun()));
     releaseTarget(ep.target, token);
     boolean current = ep.isOpen() && ep.token == token && a.timedOutAt == Long.MIN_VALUE;
-    emit(HealEvent.Type.STEP_FINISHED, ep, null, step.name() + " " + result.status() + ": " + message,
+    emitStep(HealEvent.Type.STEP_FINISHED, ep, a.record, step.name() + " " + result.status() + ": " + message,
         Loudness.DEBUG, now);
     if (current) {
       decide(ep, a.record, result, now);
@@ -497,12 +497,12 @@ public final class EpisodeMachine {
       ep.records.add(new StepRecord(ep.stepIndex, step.name(), step.action().name(), attempt, now.wall(),
           Optional.empty(), Optional.empty(), "would run " + step.action().name(), false, true));
       ep.ran.add(step.action());
-      emit(HealEvent.Type.STEP_STARTED, ep, null, "would run " + step.name() + " (attempt " + attempt + "/"
+      emitStep(HealEvent.Type.STEP_STARTED, ep, index, "would run " + step.name() + " (attempt " + attempt + "/"
           + step.attempts() + ") for " + ep.target, Loudness.DEBUG, now);
       ActionResult r = ActionResult.dryRun("dry run: would run " + step.action().name());
       ep.records.set(index, new StepRecord(ep.stepIndex, step.name(), step.action().name(), attempt, now.wall(),
           Optional.of(now.wall()), Optional.of(r.status()), r.message(), false, true));
-      emit(HealEvent.Type.STEP_FINISHED, ep, null, step.name() + " " + r.status() + ": " + r.message(),
+      emitStep(HealEvent.Type.STEP_FINISHED, ep, index, step.name() + " " + r.status() + ": " + r.message(),
           Loudness.DEBUG, now);
       decide(ep, index, r, now);
       return;
@@ -550,7 +550,7 @@ public final class EpisodeMachine {
     ep.records.set(a.record, new StepRecord(r.step(), r.name(), r.action(), r.attempt(), r.startedAt(),
         Optional.empty(), Optional.empty(), "timed out after " + human(step.timeout())
         + "; interrupted, waiting for it to return", false, r.dryRun()));
-    emit(HealEvent.Type.STEP_TIMED_OUT, ep, null, step.name() + " for " + ep.target + " timed out after "
+    emitStep(HealEvent.Type.STEP_TIMED_OUT, ep, a.record, step.name() + " for " + ep.target + " timed out after "
         + human(step.timeout()) + "; interrupted", Loudness.WARN, now);
     if (ep.isOpen() && ep.token == token) {
       if (isResolved(ep)) {
@@ -837,9 +837,17 @@ public final class EpisodeMachine {
   }
 
   private void emitRaw(HealEvent.Type type, Ep ep, Signal s, String message, Loudness loudness, Now now) {
+    emitAt(type, ep, s, -1, message, loudness, now);
+  }
+
+  private void emitStep(HealEvent.Type type, Ep ep, int record, String message, Loudness loudness, Now now) {
+    emitAt(type, ep, null, record, message, loudness, now);
+  }
+
+  private void emitAt(HealEvent.Type type, Ep ep, Signal s, int record, String message, Loudness loudness, Now now) {
     Optional<Episode> snapshot = ep == null ? Optional.empty() : Optional.of(ep.snapshot(config.dryRun()));
-    out.add(new Command.Emit(new HealEvent(type, snapshot, Optional.ofNullable(s), message, now.wall(), now.nanos()),
-        loudness));
+    out.add(new Command.Emit(new HealEvent(type, snapshot, Optional.ofNullable(s), message, now.wall(), now.nanos(),
+        record), loudness));
   }
 
   /** IGNORED / SUPPRESSED notes, at most one per key per {@code noteQuiet}. */
