@@ -111,12 +111,15 @@ public record Fault(
     return of(target, new Effect.HealthSlow(delay));
   }
 
-  /** Network latency with jitter through a {@link TcpChaosProxy}. */
+  /**
+   * Network latency with jitter through a {@link TcpChaosProxy}: every byte arrives {@code latency}
+   * late, throughput is unchanged (netem's meaning, which the Chaos Mesh export carries).
+   */
   public static Fault networkLatency(String target, Duration latency, Duration jitter, Direction direction) {
     return of(target, new Effect.NetworkLatency(latency, jitter, direction));
   }
 
-  /** A bandwidth limit through a {@link TcpChaosProxy}. */
+  /** A bandwidth limit through a {@link TcpChaosProxy}, in bytes per second. */
   public static Fault bandwidth(String target, long bytesPerSecond, Direction direction) {
     return of(target, new Effect.Bandwidth(bytesPerSecond, direction));
   }

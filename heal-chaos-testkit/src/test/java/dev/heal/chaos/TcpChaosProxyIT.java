@@ -115,6 +115,36 @@ class TcpChaosProxyIT {
     }
   }
 
+  /** netem's meaning: every byte is delayed by the latency, the throughput is not capped by it. */
+  @Test
+  void a256KibTransferThroughA50msLatencyFaultTakesTheLatencyOnceNotPerChunk() throws Exception {
+    byte[] payload = new byte[256 * 1024];
+    new Random(3).nextBytes(payload);
+    try (Socket s = connect()) {
+      roundTrip(s, "warm".getBytes(StandardCharsets.US_ASCII));
+      try (FaultHandle h = chaos.arm(Fault.networkLatency("echo", Duration.ofMillis(50), Duration.ZERO,
+          Direction.DOWNSTREAM))) {
+        OutputStream out = s.getOutputStream();
+        long t0 = REAL.nanoTime();
+        Thread writer = new Thread(() -> {
+          try {
+            out.write(payload);
+            out.flush();
+          } catch (IOException e) {
+            throw new IllegalStateException(e);
+          }
+        });
+        writer.start();
+        byte[] back = readExactly(s.getInputStream(), payload.length);
+        Duration took = REAL.since(t0);
+        writer.join();
+        assertThat(Arrays.equals(back, payload)).isTrue();
+        assertThat(h.hits()).as("chunks delayed").isGreaterThan(1);
+        assertThat(took).isBetween(Duration.ofMillis(50), Duration.ofMillis(150));
+      }
+    }
+  }
+
   @Test
   void jitterVariesTheDelayAroundTheLatency() throws IOException {
     byte[] ping = "p".getBytes(StandardCharsets.US_ASCII);
