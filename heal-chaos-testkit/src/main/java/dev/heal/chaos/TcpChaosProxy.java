@@ -43,8 +43,9 @@ import org.slf4j.LoggerFactory;
  * that delay. Up to 1 MiB per direction is held in flight; beyond that the proxy stops reading, as a
  * full socket buffer would.
  *
- * <p>Plain JDK sockets: per connection and direction a reader thread and a writer thread (four
- * daemon threads per connection), plus one acceptor. Network faults work in real time (the system
+ * <p>Plain JDK sockets: per connection and direction a reader thread that forwards undelayed
+ * bytes itself, plus a writer thread started once a chunk has to wait (latency, bandwidth,
+ * slicing); one acceptor. Network faults work in real time (the system
  * clock), whatever clock the controller uses. Listens on 127.0.0.1 only.
  *
  * <p>Thread-safe. Close it (or its controller) to stop listening and close every connection.
@@ -228,13 +229,20 @@ public final class TcpChaosProxy implements AutoCloseable {
    * {@code eof} half-closes the other side.
    */
   private record Chunk(byte[] data, int length, long releaseAt, long bytesPerSecond, int slice, long sliceDelay,
-      boolean last, boolean eof) {}
+      boolean last, boolean eof) {
+    boolean needsWriter() {
+      return bytesPerSecond > 0 || slice > 0;
+    }
+  }
+
+  private static final Chunk STOP = new Chunk(new byte[0], 0, 0, 0, 0, 0, false, false);
 
   private final class Conn {
     final Socket client;
     final Socket up;
     final AtomicBoolean closed = new AtomicBoolean();
     final AtomicInteger pumpsDone = new AtomicInteger();
+    final List<Flow> flows = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     Conn(Socket client, Socket up) {
       this.client = client;
@@ -243,34 +251,52 @@ public final class TcpChaosProxy implements AutoCloseable {
 
     void start() {
       try {
-        direction(Direction.UPSTREAM, client.getInputStream(), up.getOutputStream(), up);
-        direction(Direction.DOWNSTREAM, up.getInputStream(), client.getOutputStream(), client);
+        start(new Flow(Direction.UPSTREAM, client.getInputStream(), up.getOutputStream(), up));
+        start(new Flow(Direction.DOWNSTREAM, up.getInputStream(), client.getOutputStream(), client));
       } catch (IOException e) {
         close();
       }
     }
 
-    /** A reader that timestamps and judges each chunk, and a writer that releases it on time. */
-    void direction(Direction flow, InputStream in, OutputStream out, Socket outSocket) {
-      BlockingQueue<Chunk> queue = new ArrayBlockingQueue<>(QUEUED_CHUNKS);
-      Thread r = new Thread(reader(flow, in, queue), "heal-chaos-proxy-" + name + "-" + flow.name().toLowerCase(Locale.ROOT) + "-in");
-      Thread w = new Thread(writer(flow, out, outSocket, queue), "heal-chaos-proxy-" + name + "-"
-          + flow.name().toLowerCase(Locale.ROOT) + "-out");
+    void start(Flow f) {
+      flows.add(f);
+      Thread r = new Thread(f::read, "heal-chaos-proxy-" + name + "-" + f.flow.name().toLowerCase(Locale.ROOT));
       r.setDaemon(true);
-      w.setDaemon(true);
       r.start();
-      w.start();
     }
 
-    Runnable reader(Direction flow, InputStream in, BlockingQueue<Chunk> queue) {
-      return () -> {
+    /**
+     * One direction. Its reader times and judges each chunk; a chunk that needs no delay or pacing,
+     * with nothing queued before it, is written at once by the reader. Others go to a writer thread
+     * (started on first need) that releases each chunk at its time, so later chunks travel while an
+     * earlier one waits: latency delays bytes without capping throughput.
+     */
+    final class Flow {
+      final Direction flow;
+      final InputStream in;
+      final OutputStream out;
+      final Socket outSocket;
+      final BlockingQueue<Chunk> queue = new ArrayBlockingQueue<>(QUEUED_CHUNKS);
+      final AtomicInteger queued = new AtomicInteger(); // enqueued and not yet fully written
+      final AtomicLong total;
+      boolean writerStarted; // reader thread only
+
+      Flow(Direction flow, InputStream in, OutputStream out, Socket outSocket) {
+        this.flow = flow;
+        this.in = in;
+        this.out = out;
+        this.outSocket = outSocket;
+        this.total = flow == Direction.UPSTREAM ? bytesUp : bytesDown;
+      }
+
+      void read() {
         Map<ArmedFault, Long> counted = new HashMap<>();
         try {
           while (!closed.get()) {
             byte[] buf = new byte[CHUNK];
             int n = in.read(buf);
             if (n < 0) {
-              enqueue(queue, new Chunk(buf, 0, realTime.nanoTime(), 0, 0, 0, false, true));
+              pass(new Chunk(buf, 0, realTime.nanoTime(), 0, 0, 0, false, true));
               return;
             }
             long arrival = realTime.nanoTime();
@@ -317,7 +343,7 @@ public final class TcpChaosProxy implements AutoCloseable {
             if (drop) {
               continue;
             }
-            enqueue(queue, new Chunk(buf, limit, arrival + Math.max(0, delay), bps, slice, sliceDelay, closeAfter, false));
+            pass(new Chunk(buf, limit, arrival + Math.max(0, delay), bps, slice, sliceDelay, closeAfter, false));
             if (closeAfter) {
               return;
             }
@@ -329,49 +355,37 @@ public final class TcpChaosProxy implements AutoCloseable {
           Thread.currentThread().interrupt();
           close();
         }
-      };
-    }
-
-    void enqueue(BlockingQueue<Chunk> queue, Chunk c) throws InterruptedException {
-      while (!closed.get() && !queue.offer(c, POLL_MILLIS, TimeUnit.MILLISECONDS)) {
-        // full: the writer is pacing (bandwidth, slicing); wait, as a full socket buffer would
       }
-    }
 
-    Runnable writer(Direction flow, OutputStream out, Socket outSocket, BlockingQueue<Chunk> queue) {
-      return () -> {
-        AtomicLong total = flow == Direction.UPSTREAM ? bytesUp : bytesDown;
+      /** Writes {@code c} now if nothing waits before it and it needs no waiting, else queues it. */
+      void pass(Chunk c) throws IOException, InterruptedException {
+        if (queued.get() == 0 && c.releaseAt() <= realTime.nanoTime() && !c.needsWriter()) {
+          deliver(c); // only the reader writes while nothing is queued: order is kept
+          return;
+        }
+        if (!writerStarted) {
+          writerStarted = true;
+          Thread w = new Thread(this::write, "heal-chaos-proxy-" + name + "-" + flow.name().toLowerCase(Locale.ROOT)
+              + "-delayed");
+          w.setDaemon(true);
+          w.start();
+        }
+        queued.incrementAndGet();
+        while (!closed.get() && !queue.offer(c, POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+          // full: the writer is pacing (bandwidth, slicing); wait, as a full socket buffer would
+        }
+      }
+
+      void write() {
         try {
           while (!closed.get()) {
-            Chunk c = queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
-            if (c == null) {
-              continue;
-            }
-            parkUntil(c.releaseAt(), this);
-            if (c.eof()) {
-              halfClose(outSocket);
+            Chunk c = queue.take();
+            if (c == STOP) {
               return;
             }
-            int piece = c.slice() > 0 ? c.slice()
-                : c.bytesPerSecond() > 0 ? (int) Math.max(1, Math.min(CHUNK, c.bytesPerSecond() / 20))
-                : Math.max(1, c.length());
-            for (int off = 0; off < c.length() && !closed.get(); off += piece) {
-              int len = Math.min(piece, c.length() - off);
-              long t0 = realTime.nanoTime();
-              out.write(c.data(), off, len);
-              out.flush();
-              total.addAndGet(len);
-              if (c.bytesPerSecond() > 0) {
-                parkUntil(t0 + len * 1_000_000_000L / c.bytesPerSecond(), this);
-              }
-              if (c.slice() > 0 && off + len < c.length()) {
-                parkUntil(realTime.nanoTime() + c.sliceDelay(), this);
-              }
-            }
-            if (c.last()) {
-              close();
-              return;
-            }
+            parkUntil(c.releaseAt(), Conn.this);
+            deliver(c);
+            queued.decrementAndGet();
           }
         } catch (IOException e) {
           log.debug("heal chaos: proxy '{}' {} writer ended: {}", name, flow, e.toString());
@@ -379,12 +393,37 @@ public final class TcpChaosProxy implements AutoCloseable {
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           close();
-        } finally {
+        }
+      }
+
+      void deliver(Chunk c) throws IOException {
+        if (c.eof()) {
+          halfClose(outSocket);
           if (pumpsDone.incrementAndGet() == 2) {
             close();
           }
+          return;
         }
-      };
+        int piece = c.slice() > 0 ? c.slice()
+            : c.bytesPerSecond() > 0 ? (int) Math.max(1, Math.min(CHUNK, c.bytesPerSecond() / 20))
+            : Math.max(1, c.length());
+        for (int off = 0; off < c.length() && !closed.get(); off += piece) {
+          int len = Math.min(piece, c.length() - off);
+          long t0 = realTime.nanoTime();
+          out.write(c.data(), off, len);
+          out.flush();
+          total.addAndGet(len);
+          if (c.bytesPerSecond() > 0) {
+            parkUntil(t0 + len * 1_000_000_000L / c.bytesPerSecond(), Conn.this);
+          }
+          if (c.slice() > 0 && off + len < c.length()) {
+            parkUntil(realTime.nanoTime() + c.sliceDelay(), Conn.this);
+          }
+        }
+        if (c.last()) {
+          close();
+        }
+      }
     }
 
     void halfClose(Socket s) {
@@ -402,6 +441,7 @@ public final class TcpChaosProxy implements AutoCloseable {
         resetQuietly(client);
         resetQuietly(up);
         conns.remove(this);
+        stopWriters();
       }
     }
 
@@ -410,6 +450,14 @@ public final class TcpChaosProxy implements AutoCloseable {
         closeQuietly(client);
         closeQuietly(up);
         conns.remove(this);
+        stopWriters();
+      }
+    }
+
+    private void stopWriters() {
+      for (Flow f : flows) {
+        f.queue.clear();
+        f.queue.offer(STOP);
       }
     }
   }
