@@ -191,7 +191,7 @@ public final class ChaosController implements AutoCloseable {
 
   /**
    * Every fault armed during this controller's life with its hits, e.g. {@code db-down[error]@2s+3s
-   * hits=12 of 40}; {@code none} if none was armed. For failure messages.
+   * hits=12 of 40 opportunities}; {@code none} if none was armed. For failure messages.
    */
   public String describeFaults() {
     List<FaultReport> reports = faultReports();
