@@ -4,6 +4,7 @@ import dev.heal.core.healer.Episode;
 import dev.heal.core.healer.Outcome;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -124,12 +125,12 @@ public record ExperimentResult(
   /** Every disturbance of the experiment, in order of start. */
   public List<Disturbance> disturbances() {
     List<Fault> faults = schedule.faults();
-    List<Disturbance> out = new java.util.ArrayList<>();
+    List<Disturbance> out = new ArrayList<>();
     int i = 0;
     while (i < faults.size()) {
       long start = faults.get(i).start().toNanos();
       long end = endNanos(faults.get(i));
-      List<String> names = new java.util.ArrayList<>(List.of(faults.get(i).name()));
+      List<String> names = new ArrayList<>(List.of(faults.get(i).name()));
       int j = i + 1;
       while (j < faults.size() && joins(end, faults.get(j).start().toNanos())) {
         end = Math.max(end, endNanos(faults.get(j)));

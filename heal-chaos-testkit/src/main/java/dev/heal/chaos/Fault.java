@@ -1,6 +1,7 @@
 package dev.heal.chaos;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -244,7 +245,7 @@ public record Fault(
   }
 
   private static String dir(Direction d) {
-    return d.name().toLowerCase(java.util.Locale.ROOT);
+    return d.name().toLowerCase(Locale.ROOT);
   }
 
   static String fmt(Duration d) {

@@ -8,8 +8,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.heal.core.time.ManualClock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /** Recovery and detection for every arrangement of faults: separate, back-to-back, overlapping, nested. */
@@ -19,7 +21,7 @@ class RecoveryDefinitionTest {
     return run(chaos -> steady, faults);
   }
 
-  private static ExperimentResult run(java.util.function.Function<ChaosController, BooleanSupplier> steadyOf,
+  private static ExperimentResult run(Function<ChaosController, BooleanSupplier> steadyOf,
       Fault... faults) {
     try (ChaosController chaos = ChaosController.builder().seed(7).clock(new ManualClock()).build()) {
       BooleanSupplier steady = steadyOf.apply(chaos);
@@ -109,7 +111,7 @@ class RecoveryDefinitionTest {
           error("b", "y", 2000, 2000)).duration(ofSeconds(5)).build());
       ExperimentResult r = new ExperimentResult(base.name(), base.seed(), base.startedAt(), base.duration(),
           base.schedule(), base.requests(), base.probes(),
-          java.util.List.of(new Marker(ofMillis(1300).toNanos(), "health", "db UP→DOWN", true)), base.episodes(),
+          List.of(new Marker(ofMillis(1300).toNanos(), "health", "db UP→DOWN", true)), base.episodes(),
           base.faultReports());
       assertThat(r.timeToDetect("x")).contains(ofMillis(300));
       assertThat(r.timeToDetect("y")).as("heal was already alarmed when y began").contains(Duration.ZERO);

@@ -24,6 +24,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -166,16 +169,18 @@ class TcpChaosProxyIT {
           throw new IllegalStateException(e);
         }
       });
-      java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
-      java.util.concurrent.atomic.AtomicInteger toggles = new java.util.concurrent.atomic.AtomicInteger();
+      AtomicBoolean done = new AtomicBoolean();
+      AtomicInteger toggles = new AtomicInteger();
       Thread chaosThread = new Thread(() -> {
         while (!done.get()) {
           try (FaultHandle h = chaos.arm(Fault.networkLatency("echo", Duration.ofMillis(2), Duration.ofMillis(1),
               Direction.BOTH))) {
-            toggles.incrementAndGet();
-            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+            if (h.isActive()) {
+              toggles.incrementAndGet();
+            }
+            LockSupport.parkNanos(1_000_000);
           }
-          java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+          LockSupport.parkNanos(1_000_000);
         }
       });
       writer.start();

@@ -227,7 +227,7 @@ public final class SvgTimeline {
       boolean ms = total < 2_000_000_000L;
       double unit = ms ? 1e6 : 1e9;
       for (double v : Ticks.ticks(total / unit, 10)) {
-        double xx = x((long) Math.round(v * unit));
+        double xx = x(Math.round(v * unit));
         body.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#333\"/>\n",
             xx, axisY, xx, axisY + 3));
         text("x-tick", xx, axisY + 14, 10, "normal", "#555", "middle", Ticks.text(v) + (ms ? " ms" : " s"));

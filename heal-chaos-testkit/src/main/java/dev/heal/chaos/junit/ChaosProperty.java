@@ -40,7 +40,7 @@ public @interface ChaosProperty {
   /**
    * Effects to choose from, as specs: {@code error}, {@code latency:200ms}, {@code hang:5s},
    * {@code health-down}, {@code health-slow:1s}, {@code reset}, {@code refuse}, {@code blackhole},
-   * {@code net-latency:100ms}.
+   * {@code net-latency:100ms} (DOWNSTREAM; {@code net-latency:100ms:both} or {@code :upstream}).
    */
   String[] effects() default {"error"};
 
