@@ -74,22 +74,32 @@ class TcpChaosProxyIT {
     return REAL.since(t0);
   }
 
+  /** Writes {@code payload} to {@code s} in 64 KiB pieces from a new thread (the echo reads back meanwhile). */
+  private static Thread sending(Socket s, byte[] payload, boolean thenShutdownOutput) {
+    Thread writer = new Thread(() -> {
+      try {
+        OutputStream out = s.getOutputStream();
+        for (int off = 0; off < payload.length; off += 64 * 1024) {
+          out.write(payload, off, Math.min(64 * 1024, payload.length - off));
+        }
+        out.flush();
+        if (thenShutdownOutput) {
+          s.shutdownOutput();
+        }
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    writer.start();
+    return writer;
+  }
+
   @Test
   void forwardsBytesIntactWithoutFaults() throws IOException {
     byte[] payload = new byte[1 << 20];
     new Random(1).nextBytes(payload);
     try (Socket s = connect()) {
-      OutputStream out = s.getOutputStream();
-      Thread writer = new Thread(() -> {
-        try {
-          out.write(payload);
-          out.flush();
-          s.shutdownOutput();
-        } catch (IOException e) {
-          throw new IllegalStateException(e);
-        }
-      });
-      writer.start();
+      Thread writer = sending(s, payload, true);
       byte[] back = s.getInputStream().readAllBytes();
       assertThat(back).hasSize(payload.length);
       assertThat(Arrays.equals(back, payload)).isTrue();
@@ -127,17 +137,8 @@ class TcpChaosProxyIT {
       roundTrip(s, "warm".getBytes(StandardCharsets.US_ASCII));
       try (FaultHandle h = chaos.arm(Fault.networkLatency("echo", Duration.ofMillis(50), Duration.ZERO,
           Direction.DOWNSTREAM))) {
-        OutputStream out = s.getOutputStream();
         long t0 = REAL.nanoTime();
-        Thread writer = new Thread(() -> {
-          try {
-            out.write(payload);
-            out.flush();
-          } catch (IOException e) {
-            throw new IllegalStateException(e);
-          }
-        });
-        writer.start();
+        Thread writer = sending(s, payload, false);
         byte[] back = readExactly(s.getInputStream(), payload.length);
         Duration took = REAL.since(t0);
         writer.join();
@@ -158,17 +159,7 @@ class TcpChaosProxyIT {
     byte[] payload = new byte[4 << 20];
     new Random(5).nextBytes(payload);
     try (Socket s = connect()) {
-      OutputStream out = s.getOutputStream();
-      Thread writer = new Thread(() -> {
-        try {
-          for (int off = 0; off < payload.length; off += 64 * 1024) {
-            out.write(payload, off, Math.min(64 * 1024, payload.length - off));
-          }
-          out.flush();
-        } catch (IOException e) {
-          throw new IllegalStateException(e);
-        }
-      });
+      Thread writer = sending(s, payload, false);
       AtomicBoolean done = new AtomicBoolean();
       AtomicInteger toggles = new AtomicInteger();
       Thread chaosThread = new Thread(() -> {
@@ -183,7 +174,6 @@ class TcpChaosProxyIT {
           LockSupport.parkNanos(1_000_000);
         }
       });
-      writer.start();
       chaosThread.start();
       byte[] back = readExactly(s.getInputStream(), payload.length);
       done.set(true);
