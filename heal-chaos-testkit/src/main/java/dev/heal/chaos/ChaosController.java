@@ -148,7 +148,7 @@ public final class ChaosController implements AutoCloseable {
       }
       HealClock.Cancellable c = clock.schedule(f.start(), () -> {
         if (!closed.get()) {
-          handles.add(arm(f.startingAt(Duration.ZERO)));
+          handles.add(arm(f)); // arm ignores the start offset; the fault keeps it for reports
         }
       });
       mine.add(c);
@@ -189,6 +189,18 @@ public final class ChaosController implements AutoCloseable {
     }
   }
 
+  /**
+   * Every fault armed during this controller's life with its hits, e.g. {@code db-down[error]@2s+3s
+   * hits=12 of 40 opportunities}; {@code none} if none was armed. For failure messages.
+   */
+  public String describeFaults() {
+    List<FaultReport> reports = faultReports();
+    if (reports.isEmpty()) {
+      return "none";
+    }
+    return String.join("; ", reports.stream().map(FaultReport::describe).toList());
+  }
+
   /** Hits of the fault named {@code name} (0 if never armed). */
   public long hits(String name) {
     synchronized (stats) {
@@ -212,7 +224,8 @@ public final class ChaosController implements AutoCloseable {
             .append("', ").append(r.opportunities()).append(" opportunities)");
       }
       sb.append("\nCheck the target names, that the call path reaches the chaos proxy, and drop pooled"
-          + " connections when arming network faults. Seed: ").append(seed);
+          + " connections when arming network faults.\nFaults armed: ").append(describeFaults())
+          .append("\nSeed: ").append(seed);
       throw new FaultNeverFiredException(silent.stream().map(r -> r.fault().name()).toList(), sb.toString());
     }
   }

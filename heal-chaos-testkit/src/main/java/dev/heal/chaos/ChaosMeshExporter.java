@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.heal.chaos.internal.ChaosMeshAdmission;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -25,15 +26,20 @@ import java.util.Optional;
  *   <tr><td>{@link Effect.NetworkLatency}</td><td>NetworkChaos {@code delay} (latency, jitter, direction)</td></tr>
  *   <tr><td>{@link Effect.PacketLoss}</td><td>NetworkChaos {@code loss}</td></tr>
  *   <tr><td>{@link Effect.Blackhole}</td><td>NetworkChaos {@code partition}</td></tr>
- *   <tr><td>{@link Effect.Bandwidth}</td><td>NetworkChaos {@code bandwidth} (rate in bits/s, limit, buffer)</td></tr>
+ *   <tr><td>{@link Effect.Bandwidth}</td><td>NetworkChaos {@code bandwidth} (rate in bytes/s, limit, buffer)</td></tr>
  *   <tr><td>{@link Effect.Latency}, {@link Effect.Hang}</td><td>HTTPChaos {@code delay} on the workload's HTTP
  *       port, or NetworkChaos {@code delay} (mean latency) when it has none</td></tr>
  *   <tr><td>{@link Effect.Error}, {@link Effect.Throwing}</td><td>HTTPChaos {@code abort} (needs an HTTP port)</td></tr>
  * </table>
  *
- * <p>Each fault's target maps to a {@link Workload} (namespace, label selector, optional HTTP port).
- * Directions: the selected pods are the target (the server); {@link Direction#DOWNSTREAM} is their
- * egress ({@code to}), {@link Direction#UPSTREAM} their ingress ({@code from}). Not exported: a
+ * <p>Each fault's target maps to a {@link Workload} (namespace, label selector, optional HTTP port,
+ * optional peer). Directions: the selected pods are the target (the server); {@link
+ * Direction#DOWNSTREAM} is their egress ({@code to}), {@link Direction#UPSTREAM} their ingress
+ * ({@code from}). Chaos Mesh's admission webhook only accepts {@code from} and {@code both} for
+ * delay, loss and bandwidth when a {@code target} selector names the other side, so UPSTREAM and
+ * BOTH faults need {@link Workload#withPeer} (exported as {@code target}) and are refused without
+ * one. Rates are written in Chaos Mesh's byte units ({@code bps} = bytes/s, {@code kbps} = KiB/s,
+ * {@code mbps} = MiB/s, as chaos-daemon parses them). Not exported: a
  * fault's rate (Chaos Mesh injects into every matching packet or request; {@code mode} picks pods)
  * and its start offset (use a {@code Schedule} or a Workflow to sequence). Other effects are
  * refused with a {@link ChaosException}.
@@ -49,12 +55,14 @@ public final class ChaosMeshExporter {
 
   private final Map<String, Workload> workloads;
   private final String mode;
+  private final Optional<Integer> modeValue;
   private final long bandwidthLimit;
   private final long bandwidthBuffer;
 
   private ChaosMeshExporter(Builder b) {
     this.workloads = Map.copyOf(b.workloads);
     this.mode = b.mode;
+    this.modeValue = b.modeValue;
     this.bandwidthLimit = b.bandwidthLimit;
     this.bandwidthBuffer = b.bandwidthBuffer;
   }
@@ -69,24 +77,39 @@ public final class ChaosMeshExporter {
    * @param namespace the pods' namespace
    * @param labels label selector of the pods
    * @param httpPort the port the workload serves HTTP on, for HTTPChaos
+   * @param peer the pods on the other side of the target's connections (its clients), exported as
+   *     NetworkChaos {@code target}; required for UPSTREAM and BOTH network faults
    */
-  public record Workload(String namespace, Map<String, String> labels, Optional<Integer> httpPort) {
+  public record Workload(String namespace, Map<String, String> labels, Optional<Integer> httpPort,
+      Optional<Workload> peer) {
     public Workload {
       Objects.requireNonNull(namespace, "namespace");
       labels = Map.copyOf(labels);
       Objects.requireNonNull(httpPort, "httpPort");
+      Objects.requireNonNull(peer, "peer");
       if (labels.isEmpty()) {
         throw new IllegalArgumentException("labels must not be empty: a selector without labels hits every pod");
       }
+      httpPort.ifPresent(p -> {
+        if (p < 1 || p > 65535) {
+          throw new IllegalArgumentException("httpPort must be in 1..65535: " + p);
+        }
+      });
     }
 
     /** Pods in {@code namespace} with label {@code key=value}. */
     public static Workload of(String namespace, String key, String value) {
-      return new Workload(namespace, Map.of(key, value), Optional.empty());
+      return new Workload(namespace, Map.of(key, value), Optional.empty(), Optional.empty());
     }
 
     public Workload withHttpPort(int port) {
-      return new Workload(namespace, labels, Optional.of(port));
+      return new Workload(namespace, labels, Optional.of(port), peer);
+    }
+
+    /** The pods on the other side of this workload's connections, e.g. a database's clients. */
+    public Workload withPeer(Workload peerPods) {
+      Objects.requireNonNull(peerPods, "peer");
+      return new Workload(namespace, labels, httpPort, Optional.of(peerPods));
     }
   }
 
@@ -136,7 +159,7 @@ public final class ChaosMeshExporter {
     out.put("kind", "Schedule");
     out.put("metadata", metadata(fault.name() + "-schedule", workload(fault).namespace()));
     out.put("spec", spec);
-    return write(out);
+    return write(admitted(out, fault));
   }
 
   /** The resource as maps and lists (what {@link #toYaml(Fault)} writes). */
@@ -156,7 +179,7 @@ public final class ChaosMeshExporter {
       kind = "NetworkChaos";
       spec.put("action", "delay");
       spec.put("delay", delay(l.latency(), l.jitter()));
-      spec.put("direction", direction(l.direction()));
+      direction(spec, fault, w, l.direction(), true);
     } else if (e instanceof Effect.PacketLoss p) {
       kind = "NetworkChaos";
       spec.put("action", "loss");
@@ -167,16 +190,16 @@ public final class ChaosMeshExporter {
     } else if (e instanceof Effect.Blackhole b) {
       kind = "NetworkChaos";
       spec.put("action", "partition");
-      spec.put("direction", direction(b.direction()));
+      direction(spec, fault, w, b.direction(), false);
     } else if (e instanceof Effect.Bandwidth b) {
       kind = "NetworkChaos";
       spec.put("action", "bandwidth");
       Map<String, Object> bw = new LinkedHashMap<>();
-      bw.put("rate", bitsPerSecond(b.bytesPerSecond()));
+      bw.put("rate", rate(b.bytesPerSecond()));
       bw.put("limit", bandwidthLimit);
       bw.put("buffer", bandwidthBuffer);
       spec.put("bandwidth", bw);
-      spec.put("direction", direction(b.direction()));
+      direction(spec, fault, w, b.direction(), true);
     } else if (e instanceof Effect.Latency || e instanceof Effect.Hang) {
       Duration d = e instanceof Effect.Latency l ? l.distribution().mean() : ((Effect.Hang) e).max();
       if (w.httpPort().isPresent()) {
@@ -187,7 +210,7 @@ public final class ChaosMeshExporter {
         kind = "NetworkChaos";
         spec.put("action", "delay");
         spec.put("delay", delay(d, Duration.ZERO));
-        spec.put("direction", "to");
+        direction(spec, fault, w, Direction.DOWNSTREAM, true);
       }
     } else if (e instanceof Effect.Error || e instanceof Effect.Throwing) {
       if (w.httpPort().isEmpty()) {
@@ -202,8 +225,7 @@ public final class ChaosMeshExporter {
           + " exportable: pod-kill, pod-failure, net-latency, packet-loss, blackhole, bandwidth, latency, hang, error");
     }
     Map<String, Object> full = new LinkedHashMap<>();
-    full.put("mode", mode);
-    full.put("selector", selector(w));
+    full.putAll(podSelector(w));
     full.putAll(spec);
     if (!(e instanceof Effect.PodKill)) {
       fault.duration().ifPresent(d -> full.put("duration", goDuration(d)));
@@ -213,7 +235,17 @@ public final class ChaosMeshExporter {
     out.put("kind", kind);
     out.put("metadata", metadata(fault.name(), w.namespace()));
     out.put("spec", full);
-    return out;
+    return admitted(out, fault);
+  }
+
+  /** A last check that Chaos Mesh's admission webhook will accept {@code doc}; a failure is a bug here. */
+  private static Map<String, Object> admitted(Map<String, Object> doc, Fault fault) {
+    List<String> problems = ChaosMeshAdmission.problems(YAML.valueToTree(doc));
+    if (!problems.isEmpty()) {
+      throw new ChaosException("fault '" + fault.name() + "' would export a " + doc.get("kind")
+          + " that Chaos Mesh's admission webhook rejects: " + problems);
+    }
+    return doc;
   }
 
   private Workload workload(Fault f) {
@@ -237,6 +269,39 @@ public final class ChaosMeshExporter {
     d.put("jitter", goDuration(jitter));
     d.put("correlation", "0");
     return d;
+  }
+
+  private Map<String, Object> podSelector(Workload w) {
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("mode", mode);
+    modeValue.ifPresent(v -> p.put("value", Integer.toString(v)));
+    p.put("selector", selector(w));
+    return p;
+  }
+
+  /**
+   * Writes {@code direction} and, when the workload has a peer, {@code target}. Chaos Mesh's webhook
+   * rejects {@code from}/{@code both} without a target for netem actions (delay, loss, bandwidth).
+   */
+  private void direction(Map<String, Object> spec, Fault fault, Workload w, Direction d, boolean netem) {
+    String text = switch (d) {
+      case DOWNSTREAM -> "to";
+      case UPSTREAM -> "from";
+      case BOTH -> "both";
+    };
+    if (netem && d != Direction.DOWNSTREAM && w.peer().isEmpty()) {
+      throw new ChaosException("fault '" + fault.name() + "' (" + fault.effect().kind() + ", " + d
+          + ") exports as NetworkChaos direction '" + text + "', which Chaos Mesh's admission webhook accepts only"
+          + " with a target selector; name the other side with Workload.withPeer(...) for target '" + fault.target()
+          + "', or use Direction.DOWNSTREAM");
+    }
+    spec.put("direction", text);
+    w.peer().ifPresent(peer -> {
+      Map<String, Object> target = new LinkedHashMap<>();
+      target.put("mode", "all");
+      target.put("selector", selector(peer));
+      spec.put("target", target);
+    });
   }
 
   private static Map<String, Object> selector(Workload w) {
@@ -263,14 +328,6 @@ public final class ChaosMeshExporter {
     return n.length() > 57 ? n.substring(0, 57).replaceAll("-+$", "") : n;
   }
 
-  private static String direction(Direction d) {
-    return switch (d) {
-      case DOWNSTREAM -> "to";
-      case UPSTREAM -> "from";
-      case BOTH -> "both";
-    };
-  }
-
   /** Go duration text, as Chaos Mesh expects: {@code 2s}, {@code 150ms}, {@code 1500us}. */
   static String goDuration(Duration d) {
     long nanos = d.toNanos();
@@ -289,15 +346,18 @@ public final class ChaosMeshExporter {
     return nanos + "ns";
   }
 
-  static String bitsPerSecond(long bytesPerSecond) {
-    long bits = bytesPerSecond * 8;
-    if (bits % 1_000_000 == 0) {
-      return bits / 1_000_000 + "mbps";
+  /**
+   * A byte rate in Chaos Mesh's units: chaos-daemon reads {@code bps} as bytes/s and {@code kbps},
+   * {@code mbps} as 1024 and 1024² bytes/s.
+   */
+  static String rate(long bytesPerSecond) {
+    if (bytesPerSecond % (1024L * 1024) == 0) {
+      return bytesPerSecond / (1024L * 1024) + "mbps";
     }
-    if (bits % 1_000 == 0) {
-      return bits / 1_000 + "kbps";
+    if (bytesPerSecond % 1024 == 0) {
+      return bytesPerSecond / 1024 + "kbps";
     }
-    return bits + "bps";
+    return bytesPerSecond + "bps";
   }
 
   private static String trim(double v) {
@@ -319,6 +379,7 @@ public final class ChaosMeshExporter {
   public static final class Builder {
     private final Map<String, Workload> workloads = new LinkedHashMap<>();
     private String mode = "all";
+    private Optional<Integer> modeValue = Optional.empty();
     private long bandwidthLimit = 20_971_520;
     private long bandwidthBuffer = 10_000;
 
@@ -330,9 +391,20 @@ public final class ChaosMeshExporter {
       return this;
     }
 
-    /** Chaos Mesh's pod selection mode: one, all, fixed, fixed-percent, random-max-percent. */
+    /** Chaos Mesh's pod selection mode without a value: {@code one} or {@code all}. */
     public Builder mode(String mode) {
       this.mode = Objects.requireNonNull(mode, "mode");
+      this.modeValue = Optional.empty();
+      return this;
+    }
+
+    /**
+     * A pod selection mode with its value: {@code fixed} (a number of pods, at least 1), {@code
+     * fixed-percent} or {@code random-max-percent} (a percentage in 1..100).
+     */
+    public Builder mode(String mode, int value) {
+      this.mode = Objects.requireNonNull(mode, "mode");
+      this.modeValue = Optional.of(value);
       return this;
     }
 
@@ -347,11 +419,32 @@ public final class ChaosMeshExporter {
       if (workloads.isEmpty()) {
         throw new IllegalArgumentException("workloads must not be empty: map each fault target to pods");
       }
-      if (!List.of("one", "all", "fixed", "fixed-percent", "random-max-percent").contains(mode)) {
-        throw new IllegalArgumentException("mode must be one of one, all, fixed, fixed-percent, random-max-percent: " + mode);
+      switch (mode) {
+        case "one", "all" -> {
+          if (modeValue.isPresent()) {
+            throw new IllegalArgumentException("mode '" + mode + "' takes no value; use mode(\"" + mode + "\")");
+          }
+        }
+        case "fixed" -> {
+          int v = modeValue.orElseThrow(() -> new IllegalArgumentException(
+              "mode 'fixed' needs the number of pods: mode(\"fixed\", 2)"));
+          if (v < 1) {
+            throw new IllegalArgumentException("mode 'fixed' needs at least 1 pod: " + v);
+          }
+        }
+        case "fixed-percent", "random-max-percent" -> {
+          int v = modeValue.orElseThrow(() -> new IllegalArgumentException(
+              "mode '" + mode + "' needs a percentage: mode(\"" + mode + "\", 50)"));
+          if (v < 1 || v > 100) {
+            throw new IllegalArgumentException("mode '" + mode + "' needs a percentage in 1..100: " + v);
+          }
+        }
+        default -> throw new IllegalArgumentException(
+            "mode must be one of one, all, fixed, fixed-percent, random-max-percent: " + mode);
       }
-      if (bandwidthLimit < 1 || bandwidthBuffer < 1) {
-        throw new IllegalArgumentException("bandwidthLimit and buffer must be >= 1");
+      if (bandwidthLimit < 1 || bandwidthBuffer < 1 || bandwidthLimit > 0xFFFF_FFFFL || bandwidthBuffer > 0xFFFF_FFFFL) {
+        throw new IllegalArgumentException("bandwidthLimit and buffer must be in 1..4294967295 bytes (uint32): limit="
+            + bandwidthLimit + ", buffer=" + bandwidthBuffer);
       }
       return new ChaosMeshExporter(this);
     }

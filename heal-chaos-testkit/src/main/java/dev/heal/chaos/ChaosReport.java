@@ -112,9 +112,10 @@ public final class ChaosReport {
       x.put("signal", mk.signal());
       return x;
     }).toList());
-    m.put("timeline", Timeline.of(r, 60).stream().map(b -> {
+    m.put("timeline", Timeline.of(r).stream().map(b -> {
       Map<String, Object> x = new LinkedHashMap<>();
       x.put("atMs", b.startNanos() / 1_000_000.0);
+      x.put("widthMs", b.coveredNanos() / 1_000_000.0);
       x.put("requests", b.requests());
       x.put("errors", b.errors());
       x.put("p50Ms", b.p50Millis());

@@ -175,7 +175,11 @@ public sealed interface Effect {
 
   // ---- network --------------------------------------------------------------------------------
 
-  /** Delays each chunk by {@code latency} ± a uniform draw of up to {@code jitter}. */
+  /**
+   * Delays the bytes by {@code latency} ± a uniform draw of up to {@code jitter}, as netem's delay
+   * does: each chunk leaves that long after it arrived, throughput is unchanged (Chaos Mesh
+   * NetworkChaos {@code delay}).
+   */
   record NetworkLatency(Duration latency, Duration jitter, Direction direction) implements Network {
     public NetworkLatency {
       Objects.requireNonNull(latency, "latency");
@@ -192,7 +196,7 @@ public sealed interface Effect {
     }
   }
 
-  /** Limits throughput to {@code bytesPerSecond}. */
+  /** Limits throughput to {@code bytesPerSecond} (bytes per second, not bits). */
   record Bandwidth(long bytesPerSecond, Direction direction) implements Network {
     public Bandwidth {
       Objects.requireNonNull(direction, "direction");

@@ -133,9 +133,9 @@ public final class Experiment {
     try {
       armed = chaos.schedule(schedule);
       long end = start + duration.toNanos();
+      long slot = 0;
       long nextReq = start;
       long nextProbe = start;
-      long interval = load.map(Load::intervalNanos).orElse(Long.MAX_VALUE);
       while (true) {
         long now = clock.nanoTime();
         if (now >= end) {
@@ -156,10 +156,11 @@ public final class Experiment {
           }
           long t1 = clock.nanoTime();
           requests.add(new RequestSample(t0 - start, t1 - t0, ok));
-          nextReq += interval;
-          if (nextReq < t1 - interval) {
-            nextReq = t1; // skip missed slots rather than bunch them
+          slot++;
+          if (load.get().slotNanos(slot) < t1 - start - load.get().intervalNanos()) {
+            slot = load.get().slotAtOrAfter(t1 - start); // skip missed slots rather than bunch them
           }
+          nextReq = start + load.get().slotNanos(slot);
         }
         now = clock.nanoTime();
         if (nextProbe <= now) {

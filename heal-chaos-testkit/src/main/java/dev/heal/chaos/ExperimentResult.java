@@ -4,6 +4,7 @@ import dev.heal.core.healer.Episode;
 import dev.heal.core.healer.Outcome;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -14,11 +15,27 @@ import java.util.Optional;
  * <ul>
  *   <li><b>availability</b>: share of successful requests, overall or among requests that started
  *       inside a fault's window; {@code NaN} when there were no such requests.
- *   <li><b>time-to-detect</b>: from a fault's start to heal's first signal at or after it (a health
- *       check turning DEGRADED/DOWN, or an episode opening).
- *   <li><b>time-to-recover</b>: from a fault's end to the first steady-state evaluation from which
- *       the hypothesis holds until the next fault starts (or the experiment ends); zero if it held
- *       right away, empty if it never held again.
+ *   <li><b>disturbance</b>: faults whose windows overlap or touch, or between which no steady-state
+ *       evaluation ran, form one disturbance, from the first start to the last end. Separate,
+ *       back-to-back, overlapping and nested faults are all covered by this one rule.
+ *   <li><b>time-to-detect</b> of a fault: from its start to heal's first signal (a health check
+ *       turning DEGRADED/DOWN, or an episode opening) at or after the start of its disturbance and
+ *       before the next disturbance starts; zero when that signal came before the fault started
+ *       (heal was already alarmed), empty if heal never signalled.
+ *   <li><b>time-to-recover</b> of a bounded fault: from the end of its disturbance to the first
+ *       steady-state evaluation from which the hypothesis holds at every evaluation until the next
+ *       disturbance starts (or the experiment ends); zero if it held at the first evaluation, empty
+ *       if it never held again, or the disturbance has no end (a fault that is never disarmed).
+ * </ul>
+ *
+ * <pre>
+ *   faults        a [=====)                 c [===)
+ *                 b      [=====)     (back-to-back, overlapping or nested: one disturbance)
+ *   disturbance   [===========)             [===)
+ *   steady state  ++++----+-+--+--+++++++++++----+++++++
+ *                             |&lt;-&gt;| time-to-recover of a and b: from the end of the disturbance
+ *                                   to the first evaluation that holds until c starts
+ * </pre>
  * </ul>
  */
 public record ExperimentResult(
@@ -69,23 +86,22 @@ public record ExperimentResult(
     return percentile(w.start, w.end, q);
   }
 
-  /** From {@code faultName}'s start to heal's first signal at or after it. */
+  /** From {@code faultName}'s start to heal's first signal in its disturbance (see the class comment). */
   public Optional<Duration> timeToDetect(String faultName) {
     Window w = window(faultName);
-    return markers.stream().filter(m -> m.signal() && m.offsetNanos() >= w.start)
-        .map(m -> Duration.ofNanos(m.offsetNanos() - w.start)).findFirst();
+    Disturbance d = disturbance(faultName);
+    return markers.stream().filter(m -> m.signal() && m.offsetNanos() >= d.start && m.offsetNanos() < d.next)
+        .map(m -> Duration.ofNanos(Math.max(0, m.offsetNanos() - w.start))).findFirst();
   }
 
-  /** From {@code faultName}'s end to the steady state holding again for good. */
+  /** From the end of {@code faultName}'s disturbance to the steady state holding again for good. */
   public Optional<Duration> timeToRecover(String faultName) {
-    Window w = window(faultName);
-    if (w.end == Long.MAX_VALUE) {
+    Disturbance d = disturbance(faultName);
+    if (d.end == Long.MAX_VALUE) {
       return Optional.empty();
     }
-    long horizon = schedule.faults().stream().map(f -> f.start().toNanos()).filter(s -> s >= w.end)
-        .min(Long::compare).orElse(Long.MAX_VALUE);
     List<ProbeSample> after = probes.stream()
-        .filter(p -> p.offsetNanos() >= w.end && p.offsetNanos() < horizon).toList();
+        .filter(p -> p.offsetNanos() >= d.end && p.offsetNanos() < d.next).toList();
     int firstGood = -1;
     for (int i = after.size() - 1; i >= 0 && after.get(i).holds(); i--) {
       firstGood = i;
@@ -93,7 +109,65 @@ public record ExperimentResult(
     if (firstGood < 0) {
       return Optional.empty();
     }
-    return Optional.of(firstGood == 0 ? Duration.ZERO : Duration.ofNanos(after.get(firstGood).offsetNanos() - w.end));
+    return Optional.of(firstGood == 0 ? Duration.ZERO : Duration.ofNanos(after.get(firstGood).offsetNanos() - d.end));
+  }
+
+  /**
+   * The disturbance {@code faultName} belongs to: its start and end offsets (nanoseconds from the
+   * experiment's start; the end is {@link Long#MAX_VALUE} when a fault in it is never disarmed) and
+   * the names of its faults.
+   */
+  public Disturbance disturbance(String faultName) {
+    window(faultName);
+    return disturbances().stream().filter(d -> d.faults().contains(faultName)).findFirst().orElseThrow();
+  }
+
+  /** Every disturbance of the experiment, in order of start. */
+  public List<Disturbance> disturbances() {
+    List<Fault> faults = schedule.faults();
+    List<Disturbance> out = new ArrayList<>();
+    int i = 0;
+    while (i < faults.size()) {
+      long start = faults.get(i).start().toNanos();
+      long end = endNanos(faults.get(i));
+      List<String> names = new ArrayList<>(List.of(faults.get(i).name()));
+      int j = i + 1;
+      while (j < faults.size() && joins(end, faults.get(j).start().toNanos())) {
+        end = Math.max(end, endNanos(faults.get(j)));
+        names.add(faults.get(j).name());
+        j++;
+      }
+      long next = j < faults.size() ? faults.get(j).start().toNanos() : Long.MAX_VALUE;
+      out.add(new Disturbance(start, end, next, names));
+      i = j;
+    }
+    return out;
+  }
+
+  /**
+   * Faults that disturb the system together, see the class comment. Immutable.
+   *
+   * @param start offset of the first fault's start, nanoseconds
+   * @param end offset of the last fault's end, nanoseconds; {@link Long#MAX_VALUE} if unbounded
+   * @param next offset at which the next disturbance starts; {@link Long#MAX_VALUE} if none
+   * @param faults names of its faults, in order of start
+   */
+  public record Disturbance(long start, long end, long next, List<String> faults) {
+    public Disturbance {
+      faults = List.copyOf(faults);
+    }
+  }
+
+  private boolean joins(long end, long nextStart) {
+    if (nextStart <= end) {
+      return true;
+    }
+    // No evaluation between the two: the system could not be seen to hold in between.
+    return probes.stream().noneMatch(p -> p.offsetNanos() >= end && p.offsetNanos() < nextStart);
+  }
+
+  private static long endNanos(Fault f) {
+    return f.end().map(Duration::toNanos).orElse(Long.MAX_VALUE);
   }
 
   /** Whether some episode ran {@code action} and ended RECOVERED. */

@@ -53,16 +53,24 @@ public final class ExperimentResultAssert extends AbstractAssert<ExperimentResul
     return this;
   }
 
-  /** After the fault named {@code faultName} ended, the steady state held again within {@code max}. */
+  /**
+   * After the disturbance that the fault named {@code faultName} belongs to ended (the fault and
+   * every fault overlapping or touching it, see {@link ExperimentResult}), the steady state held
+   * again within {@code max}, until the next disturbance.
+   */
   public ExperimentResultAssert recoveredWithin(String faultName, Duration max) {
     isNotNull();
     Optional<Duration> ttr = actual.timeToRecover(faultName);
+    ExperimentResult.Disturbance d = actual.disturbance(faultName);
+    String ended = d.end() == Long.MAX_VALUE
+        ? "fault '" + faultName + "' is in a disturbance that never ends (" + d.faults() + ")"
+        : d.faults().size() == 1 ? "fault '" + faultName + "' ended at " + Fault.fmt(Duration.ofNanos(d.end()))
+        : "the disturbance of faults " + d.faults() + " ended at " + Fault.fmt(Duration.ofNanos(d.end()));
     if (ttr.isEmpty()) {
-      failWithMessage("expected the steady state to hold again within %s after fault '%s' ended, but it never did;"
-          + " last failing probes: %s. %s", max, faultName, lastFailing(), context());
+      failWithMessage("expected the steady state to hold again within %s after %s, but it never did;"
+          + " last failing probes: %s. %s", max, ended, lastFailing(), context());
     } else if (ttr.get().compareTo(max) > 0) {
-      failWithMessage("expected recovery within %s after fault '%s' ended, but it took %s. %s", max, faultName,
-          ttr.get(), context());
+      failWithMessage("expected recovery within %s after %s, but it took %s. %s", max, ended, ttr.get(), context());
     }
     return this;
   }

@@ -1,6 +1,7 @@
 package dev.heal.chaos;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -111,12 +112,15 @@ public record Fault(
     return of(target, new Effect.HealthSlow(delay));
   }
 
-  /** Network latency with jitter through a {@link TcpChaosProxy}. */
+  /**
+   * Network latency with jitter through a {@link TcpChaosProxy}: every byte arrives {@code latency}
+   * late, throughput is unchanged (netem's meaning, which the Chaos Mesh export carries).
+   */
   public static Fault networkLatency(String target, Duration latency, Duration jitter, Direction direction) {
     return of(target, new Effect.NetworkLatency(latency, jitter, direction));
   }
 
-  /** A bandwidth limit through a {@link TcpChaosProxy}. */
+  /** A bandwidth limit through a {@link TcpChaosProxy}, in bytes per second. */
   public static Fault bandwidth(String target, long bytesPerSecond, Direction direction) {
     return of(target, new Effect.Bandwidth(bytesPerSecond, direction));
   }
@@ -186,20 +190,69 @@ public record Fault(
     return duration.map(start::plus);
   }
 
-  /** A compact, stable description, e.g. {@code db:latency@2s+3s rate=0.5}. */
+  /**
+   * A compact, stable description: name, effect, start offset and duration, e.g. {@code
+   * db-slow[latency 200ms]@2s+3s rate=0.5} or {@code backend-reset[reset]@800ms+800ms}.
+   */
   public String describe() {
-    return name + "[" + effectText() + "]@" + fmt(start) + duration.map(d -> "+" + fmt(d)).orElse("+∞")
+    return name + "[" + describe(effect) + "]@" + fmt(start) + duration.map(d -> "+" + fmt(d)).orElse("+∞")
         + (rate < 1 ? " rate=" + rate : "");
   }
 
-  private String effectText() {
-    if (effect instanceof Effect.Throwing t) {
-      return "throw " + t.description();
+  /** The effect in a few words, e.g. {@code latency 200ms}, {@code net-latency 100ms±10ms downstream}. */
+  static String describe(Effect e) {
+    String k = e.kind();
+    if (e instanceof Effect.Latency l) {
+      return k + " " + describe(l.distribution());
+    } else if (e instanceof Effect.Error err) {
+      return err.message().equals("injected error") ? k : k + " \"" + err.message() + "\"";
+    } else if (e instanceof Effect.Throwing t) {
+      return k + " " + t.description();
+    } else if (e instanceof Effect.Hang h) {
+      return k + " " + fmt(h.max());
+    } else if (e instanceof Effect.FailFirst ff) {
+      return k + " " + ff.calls();
+    } else if (e instanceof Effect.Return r) {
+      return k + " " + r.value();
+    } else if (e instanceof Effect.HealthSlow hs) {
+      return k + " " + fmt(hs.delay());
+    } else if (e instanceof Effect.NetworkLatency nl) {
+      return k + " " + fmt(nl.latency()) + (nl.jitter().isZero() ? "" : "±" + fmt(nl.jitter())) + " " + dir(nl.direction());
+    } else if (e instanceof Effect.Bandwidth b) {
+      return k + " " + b.bytesPerSecond() + "B/s " + dir(b.direction());
+    } else if (e instanceof Effect.Blackhole b) {
+      return k + " " + dir(b.direction());
+    } else if (e instanceof Effect.Slice sl) {
+      return k + " " + sl.bytes() + "B/" + fmt(sl.delay()) + " " + dir(sl.direction());
+    } else if (e instanceof Effect.CloseAfter ca) {
+      return k + " " + ca.bytes() + "B " + dir(ca.direction());
+    } else if (e instanceof Effect.PacketLoss pl) {
+      return k + " " + (pl.percent() == Math.rint(pl.percent()) ? Long.toString((long) pl.percent()) : pl.percent()) + "%";
     }
-    return effect.toString();
+    return k; // health-down, reset, refuse, pod-kill, pod-failure: the kind says it all
+  }
+
+  private static String describe(LatencyDistribution d) {
+    if (d instanceof LatencyDistribution.Fixed f) {
+      return fmt(f.delay());
+    } else if (d instanceof LatencyDistribution.Uniform u) {
+      return fmt(u.min()) + ".." + fmt(u.max());
+    } else if (d instanceof LatencyDistribution.Exponential x) {
+      return "exponential mean " + fmt(x.mean()) + " cap " + fmt(x.cap());
+    }
+    LatencyDistribution.Normal n = (LatencyDistribution.Normal) d;
+    return "normal " + fmt(n.mean()) + "±" + fmt(n.stdDev());
+  }
+
+  private static String dir(Direction d) {
+    return d.name().toLowerCase(Locale.ROOT);
   }
 
   static String fmt(Duration d) {
+    long nanos = d.toNanos();
+    if (nanos % 1_000_000 != 0) {
+      return nanos % 1_000 == 0 ? nanos / 1_000 + "us" : nanos + "ns";
+    }
     return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
   }
 }

@@ -38,8 +38,25 @@ public record Load(double requestsPerSecond, Callable<?> request) {
     return new Load(requestsPerSecond, () -> client.send(req, HttpResponse.BodyHandlers.discarding()).statusCode() < 500);
   }
 
-  /** Nanoseconds between requests. */
+  /** Nanoseconds between requests (rounded down; slots are placed by {@link #slotNanos}). */
   public long intervalNanos() {
     return (long) (1_000_000_000L / requestsPerSecond);
+  }
+
+  /**
+   * When the {@code k}-th request is due, in nanoseconds from the start: exact for any rate (30/s
+   * gives 30 requests in every second, no drift from a rounded interval).
+   */
+  public long slotNanos(long k) {
+    return Math.round(k * 1e9 / requestsPerSecond);
+  }
+
+  /** The first slot due at or after {@code offsetNanos}. */
+  public long slotAtOrAfter(long offsetNanos) {
+    long k = (long) Math.floor(offsetNanos * requestsPerSecond / 1e9);
+    while (slotNanos(k) < offsetNanos) {
+      k++;
+    }
+    return k;
   }
 }

@@ -60,9 +60,9 @@ public final class ScheduleGenerator {
     return new FaultSchedule(faults);
   }
 
-  /** A shrinker that respects this generator's granularity, minimum duration and horizon. */
+  /** A shrinker that respects this generator's granularity and minimum duration. */
   public ScheduleShrinker shrinker() {
-    return new ScheduleShrinker(granularity, minDuration, horizon);
+    return new ScheduleShrinker(granularity, minDuration);
   }
 
   public Duration horizon() {

@@ -13,8 +13,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,8 +36,17 @@ import org.slf4j.LoggerFactory;
  * arming one affects open connections from their next chunk; {@link #dropConnections()} resets
  * pooled connections so they cannot bypass a fault.
  *
- * <p>Plain JDK sockets, two daemon threads per connection plus one acceptor. Network faults work in
- * real time (the system clock), whatever clock the controller uses. Listens on 127.0.0.1 only.
+ * <p>Latency has netem's meaning: each chunk leaves {@code latency} (± jitter) after it arrived,
+ * while later chunks are already on their way, so a transfer takes the latency once and its
+ * throughput is unchanged (256 KiB through 50 ms arrive after about 50 ms, not 16 × 50 ms). Order
+ * is kept: a chunk never overtakes the one before it. Bandwidth and slicing pace the bytes after
+ * that delay. Up to 1 MiB per direction is held in flight; beyond that the proxy stops reading, as a
+ * full socket buffer would.
+ *
+ * <p>Plain JDK sockets: per connection and direction a reader thread that forwards undelayed
+ * bytes itself, plus a writer thread started once a chunk has to wait (latency, bandwidth,
+ * slicing); one acceptor. Network faults work in real time (the system
+ * clock), whatever clock the controller uses. Listens on 127.0.0.1 only.
  *
  * <p>Thread-safe. Close it (or its controller) to stop listening and close every connection.
  */
@@ -41,6 +54,9 @@ public final class TcpChaosProxy implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TcpChaosProxy.class);
   private static final AtomicInteger OPEN = new AtomicInteger();
   private static final int CHUNK = 16 * 1024;
+  /** Chunks buffered per direction (1 MiB): the reader waits beyond this, like a full socket buffer. */
+  private static final int QUEUED_CHUNKS = 64;
+  private static final long POLL_MILLIS = 50;
 
   private final String name;
   private final InetSocketAddress upstream;
@@ -207,11 +223,26 @@ public final class TcpChaosProxy implements AutoCloseable {
     }
   }
 
+  /**
+   * One chunk on its way through the proxy: the bytes, when they may leave (arrival + latency, as
+   * netem delays each packet), and how to pace them. {@code last} closes the connection after it;
+   * {@code eof} half-closes the other side.
+   */
+  private record Chunk(byte[] data, int length, long releaseAt, long bytesPerSecond, int slice, long sliceDelay,
+      boolean last, boolean eof) {
+    boolean needsWriter() {
+      return bytesPerSecond > 0 || slice > 0;
+    }
+  }
+
+  private static final Chunk STOP = new Chunk(new byte[0], 0, 0, 0, 0, 0, false, false);
+
   private final class Conn {
     final Socket client;
     final Socket up;
     final AtomicBoolean closed = new AtomicBoolean();
     final AtomicInteger pumpsDone = new AtomicInteger();
+    final List<Flow> flows = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     Conn(Socket client, Socket up) {
       this.client = client;
@@ -220,29 +251,52 @@ public final class TcpChaosProxy implements AutoCloseable {
 
     void start() {
       try {
-        Thread a = new Thread(pump(Direction.UPSTREAM, client.getInputStream(), up.getOutputStream(), up),
-            "heal-chaos-proxy-" + name + "-up");
-        Thread b = new Thread(pump(Direction.DOWNSTREAM, up.getInputStream(), client.getOutputStream(), client),
-            "heal-chaos-proxy-" + name + "-down");
-        a.setDaemon(true);
-        b.setDaemon(true);
-        a.start();
-        b.start();
+        start(new Flow(Direction.UPSTREAM, client.getInputStream(), up.getOutputStream(), up));
+        start(new Flow(Direction.DOWNSTREAM, up.getInputStream(), client.getOutputStream(), client));
       } catch (IOException e) {
         close();
       }
     }
 
-    Runnable pump(Direction flow, InputStream in, OutputStream out, Socket outSocket) {
-      return () -> {
-        byte[] buf = new byte[CHUNK];
+    void start(Flow f) {
+      flows.add(f);
+      Thread r = new Thread(f::read, "heal-chaos-proxy-" + name + "-" + f.flow.name().toLowerCase(Locale.ROOT));
+      r.setDaemon(true);
+      r.start();
+    }
+
+    /**
+     * One direction. Its reader times and judges each chunk; a chunk that needs no delay or pacing,
+     * with nothing queued before it, is written at once by the reader. Others go to a writer thread
+     * (started on first need) that releases each chunk at its time, so later chunks travel while an
+     * earlier one waits: latency delays bytes without capping throughput.
+     */
+    final class Flow {
+      final Direction flow;
+      final InputStream in;
+      final OutputStream out;
+      final Socket outSocket;
+      final BlockingQueue<Chunk> queue = new ArrayBlockingQueue<>(QUEUED_CHUNKS);
+      final AtomicInteger queued = new AtomicInteger(); // enqueued and not yet fully written
+      final AtomicLong total;
+      boolean writerStarted; // reader thread only
+
+      Flow(Direction flow, InputStream in, OutputStream out, Socket outSocket) {
+        this.flow = flow;
+        this.in = in;
+        this.out = out;
+        this.outSocket = outSocket;
+        this.total = flow == Direction.UPSTREAM ? bytesUp : bytesDown;
+      }
+
+      void read() {
         Map<ArmedFault, Long> counted = new HashMap<>();
-        AtomicLong total = flow == Direction.UPSTREAM ? bytesUp : bytesDown;
         try {
           while (!closed.get()) {
+            byte[] buf = new byte[CHUNK];
             int n = in.read(buf);
             if (n < 0) {
-              halfClose(outSocket);
+              pass(new Chunk(buf, 0, realTime.nanoTime(), 0, 0, 0, false, true));
               return;
             }
             long arrival = realTime.nanoTime();
@@ -253,8 +307,7 @@ public final class TcpChaosProxy implements AutoCloseable {
             int slice = 0;
             long sliceDelay = 0;
             int limit = n;
-            List<ArmedFault> faults = controller.network(name);
-            for (ArmedFault a : faults) {
+            for (ArmedFault a : controller.network(name)) {
               Effect e = a.effect();
               if (e instanceof Effect.Reset) {
                 if (a.fires()) {
@@ -272,10 +325,10 @@ public final class TcpChaosProxy implements AutoCloseable {
                 if (a.fires()) {
                   bps = bps == 0 ? bw.bytesPerSecond() : Math.min(bps, bw.bytesPerSecond());
                 }
-              } else if (e instanceof Effect.Slice s && s.direction().covers(flow)) {
+              } else if (e instanceof Effect.Slice sl && sl.direction().covers(flow)) {
                 if (a.fires()) {
-                  slice = s.bytes();
-                  sliceDelay = s.delay().toNanos();
+                  slice = sl.bytes();
+                  sliceDelay = sl.delay().toNanos();
                 }
               } else if (e instanceof Effect.CloseAfter ca && ca.direction().covers(flow)) {
                 long before = counted.getOrDefault(a, 0L);
@@ -290,37 +343,87 @@ public final class TcpChaosProxy implements AutoCloseable {
             if (drop) {
               continue;
             }
-            if (delay > 0) {
-              parkUntil(arrival + delay, this);
-            }
-            int piece = slice > 0 ? slice : bps > 0 ? (int) Math.max(1, Math.min(CHUNK, bps / 20)) : Math.max(1, limit);
-            for (int off = 0; off < limit && !closed.get(); off += piece) {
-              int len = Math.min(piece, limit - off);
-              long t0 = realTime.nanoTime();
-              out.write(buf, off, len);
-              out.flush();
-              total.addAndGet(len);
-              if (bps > 0) {
-                parkUntil(t0 + len * 1_000_000_000L / bps, this);
-              }
-              if (slice > 0 && off + len < limit) {
-                parkUntil(realTime.nanoTime() + sliceDelay, this);
-              }
-            }
+            pass(new Chunk(buf, limit, arrival + Math.max(0, delay), bps, slice, sliceDelay, closeAfter, false));
             if (closeAfter) {
-              close();
               return;
             }
           }
         } catch (IOException e) {
-          log.debug("heal chaos: proxy '{}' {} pump ended: {}", name, flow, e.toString());
+          log.debug("heal chaos: proxy '{}' {} reader ended: {}", name, flow, e.toString());
           close();
-        } finally {
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          close();
+        }
+      }
+
+      /** Writes {@code c} now if nothing waits before it and it needs no waiting, else queues it. */
+      void pass(Chunk c) throws IOException, InterruptedException {
+        if (queued.get() == 0 && c.releaseAt() <= realTime.nanoTime() && !c.needsWriter()) {
+          deliver(c); // only the reader writes while nothing is queued: order is kept
+          return;
+        }
+        if (!writerStarted) {
+          writerStarted = true;
+          Thread w = new Thread(this::write, "heal-chaos-proxy-" + name + "-" + flow.name().toLowerCase(Locale.ROOT)
+              + "-delayed");
+          w.setDaemon(true);
+          w.start();
+        }
+        queued.incrementAndGet();
+        while (!closed.get() && !queue.offer(c, POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+          // full: the writer is pacing (bandwidth, slicing); wait, as a full socket buffer would
+        }
+      }
+
+      void write() {
+        try {
+          while (!closed.get()) {
+            Chunk c = queue.take();
+            if (c == STOP) {
+              return;
+            }
+            parkUntil(c.releaseAt(), Conn.this);
+            deliver(c);
+            queued.decrementAndGet();
+          }
+        } catch (IOException e) {
+          log.debug("heal chaos: proxy '{}' {} writer ended: {}", name, flow, e.toString());
+          close();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          close();
+        }
+      }
+
+      void deliver(Chunk c) throws IOException {
+        if (c.eof()) {
+          halfClose(outSocket);
           if (pumpsDone.incrementAndGet() == 2) {
             close();
           }
+          return;
         }
-      };
+        int piece = c.slice() > 0 ? c.slice()
+            : c.bytesPerSecond() > 0 ? (int) Math.max(1, Math.min(CHUNK, c.bytesPerSecond() / 20))
+            : Math.max(1, c.length());
+        for (int off = 0; off < c.length() && !closed.get(); off += piece) {
+          int len = Math.min(piece, c.length() - off);
+          long t0 = realTime.nanoTime();
+          out.write(c.data(), off, len);
+          out.flush();
+          total.addAndGet(len);
+          if (c.bytesPerSecond() > 0) {
+            parkUntil(t0 + len * 1_000_000_000L / c.bytesPerSecond(), Conn.this);
+          }
+          if (c.slice() > 0 && off + len < c.length()) {
+            parkUntil(realTime.nanoTime() + c.sliceDelay(), Conn.this);
+          }
+        }
+        if (c.last()) {
+          close();
+        }
+      }
     }
 
     void halfClose(Socket s) {
@@ -338,6 +441,7 @@ public final class TcpChaosProxy implements AutoCloseable {
         resetQuietly(client);
         resetQuietly(up);
         conns.remove(this);
+        stopWriters();
       }
     }
 
@@ -346,6 +450,14 @@ public final class TcpChaosProxy implements AutoCloseable {
         closeQuietly(client);
         closeQuietly(up);
         conns.remove(this);
+        stopWriters();
+      }
+    }
+
+    private void stopWriters() {
+      for (Flow f : flows) {
+        f.queue.clear();
+        f.queue.offer(STOP);
       }
     }
   }

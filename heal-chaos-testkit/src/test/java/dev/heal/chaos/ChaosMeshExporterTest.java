@@ -63,12 +63,12 @@ class ChaosMeshExporterTest {
     assertThat(part.path("action").asText()).isEqualTo("partition");
     assertThat(part.path("direction").asText()).isEqualTo("from");
 
-    JsonNode bw = parse(EXPORT.toYaml(Fault.bandwidth("db", 125_000, Direction.BOTH).lasting(Duration.ofSeconds(5)))).path("spec");
+    JsonNode bw = parse(EXPORT.toYaml(Fault.bandwidth("db", 131_072, Direction.DOWNSTREAM).lasting(Duration.ofSeconds(5)))).path("spec");
     assertThat(bw.path("action").asText()).isEqualTo("bandwidth");
-    assertThat(bw.path("bandwidth").path("rate").asText()).isEqualTo("1mbps");
+    assertThat(bw.path("bandwidth").path("rate").asText()).isEqualTo("128kbps");
     assertThat(bw.path("bandwidth").path("limit").asLong()).isEqualTo(20_971_520L);
     assertThat(bw.path("bandwidth").path("buffer").asLong()).isEqualTo(10_000L);
-    assertThat(bw.path("direction").asText()).isEqualTo("both");
+    assertThat(bw.path("direction").asText()).isEqualTo("to");
   }
 
   @Test

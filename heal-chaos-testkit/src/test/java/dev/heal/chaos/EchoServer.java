@@ -30,6 +30,7 @@ final class EchoServer implements AutoCloseable {
     while (!server.isClosed()) {
       try {
         Socket s = server.accept();
+        s.setTcpNoDelay(true); // as servers do; Nagle plus delayed ACKs would add up to 40 ms stalls
         sockets.add(s);
         Thread t = new Thread(() -> echo(s), "echo");
         t.setDaemon(true);

@@ -24,6 +24,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -71,22 +74,32 @@ class TcpChaosProxyIT {
     return REAL.since(t0);
   }
 
+  /** Writes {@code payload} to {@code s} in 64 KiB pieces from a new thread (the echo reads back meanwhile). */
+  private static Thread sending(Socket s, byte[] payload, boolean thenShutdownOutput) {
+    Thread writer = new Thread(() -> {
+      try {
+        OutputStream out = s.getOutputStream();
+        for (int off = 0; off < payload.length; off += 64 * 1024) {
+          out.write(payload, off, Math.min(64 * 1024, payload.length - off));
+        }
+        out.flush();
+        if (thenShutdownOutput) {
+          s.shutdownOutput();
+        }
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    writer.start();
+    return writer;
+  }
+
   @Test
   void forwardsBytesIntactWithoutFaults() throws IOException {
     byte[] payload = new byte[1 << 20];
     new Random(1).nextBytes(payload);
     try (Socket s = connect()) {
-      OutputStream out = s.getOutputStream();
-      Thread writer = new Thread(() -> {
-        try {
-          out.write(payload);
-          out.flush();
-          s.shutdownOutput();
-        } catch (IOException e) {
-          throw new IllegalStateException(e);
-        }
-      });
-      writer.start();
+      Thread writer = sending(s, payload, true);
       byte[] back = s.getInputStream().readAllBytes();
       assertThat(back).hasSize(payload.length);
       assertThat(Arrays.equals(back, payload)).isTrue();
@@ -112,6 +125,62 @@ class TcpChaosProxyIT {
         assertThat(both).isBetween(Duration.ofMillis(200), Duration.ofMillis(200).plus(base).plusMillis(250));
       }
       assertThat(roundTrip(s, ping)).isLessThan(Duration.ofMillis(150));
+    }
+  }
+
+  /** netem's meaning: every byte is delayed by the latency, the throughput is not capped by it. */
+  @Test
+  void a256KibTransferThroughA50msLatencyFaultTakesTheLatencyOnceNotPerChunk() throws Exception {
+    byte[] payload = new byte[256 * 1024];
+    new Random(3).nextBytes(payload);
+    try (Socket s = connect()) {
+      roundTrip(s, "warm".getBytes(StandardCharsets.US_ASCII));
+      try (FaultHandle h = chaos.arm(Fault.networkLatency("echo", Duration.ofMillis(50), Duration.ZERO,
+          Direction.DOWNSTREAM))) {
+        long t0 = REAL.nanoTime();
+        Thread writer = sending(s, payload, false);
+        byte[] back = readExactly(s.getInputStream(), payload.length);
+        Duration took = REAL.since(t0);
+        writer.join();
+        assertThat(Arrays.equals(back, payload)).isTrue();
+        assertThat(h.hits()).as("chunks delayed").isGreaterThan(1);
+        assertThat(took).isBetween(Duration.ofMillis(50), Duration.ofMillis(150));
+      }
+    }
+  }
+
+  /**
+   * Bounded real-clock stress: a latency fault armed and disarmed over and over while 4 MiB flow,
+   * so chunks switch between the reader's direct path and the delayed writer; not one byte may be
+   * lost or overtake another.
+   */
+  @Test
+  void bytesKeepTheirOrderWhileALatencyFaultComesAndGoes() throws Exception {
+    byte[] payload = new byte[4 << 20];
+    new Random(5).nextBytes(payload);
+    try (Socket s = connect()) {
+      Thread writer = sending(s, payload, false);
+      AtomicBoolean done = new AtomicBoolean();
+      AtomicInteger toggles = new AtomicInteger();
+      Thread chaosThread = new Thread(() -> {
+        while (!done.get()) {
+          try (FaultHandle h = chaos.arm(Fault.networkLatency("echo", Duration.ofMillis(2), Duration.ofMillis(1),
+              Direction.BOTH))) {
+            if (h.isActive()) {
+              toggles.incrementAndGet();
+            }
+            LockSupport.parkNanos(1_000_000);
+          }
+          LockSupport.parkNanos(1_000_000);
+        }
+      });
+      chaosThread.start();
+      byte[] back = readExactly(s.getInputStream(), payload.length);
+      done.set(true);
+      writer.join();
+      chaosThread.join();
+      assertThat(toggles.get()).as("the fault came and went during the transfer").isGreaterThan(3);
+      assertThat(Arrays.equals(back, payload)).as("every byte, in order").isTrue();
     }
   }
 

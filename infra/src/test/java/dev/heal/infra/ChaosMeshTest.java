@@ -3,6 +3,7 @@ package dev.heal.infra;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.heal.chaos.ChaosMeshSchemas;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
@@ -172,6 +173,16 @@ class ChaosMeshTest {
           checkChaos(type, t.get(EMBEDDED.get(type)));
         }
       }
+    }
+  }
+
+  /** The schema of Chaos Mesh v2.8.3's CRDs, strict field validation and its admission webhook's rules. */
+  @Test
+  void everyExperimentIsAdmittedByChaosMeshsSchemaAndWebhook() {
+    List<JsonNode> docs = experiments();
+    assertThat(docs).isNotEmpty();
+    for (JsonNode doc : docs) {
+      assertThat(ChaosMeshSchemas.problems(doc)).as("%s", name(doc)).isEmpty();
     }
   }
 

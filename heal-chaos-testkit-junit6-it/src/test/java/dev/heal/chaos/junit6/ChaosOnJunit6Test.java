@@ -28,6 +28,17 @@ class ChaosOnJunit6Test {
     assertThat(version).startsWith("6.");
   }
 
+  /** The README's steps (testkit first, junit-jupiter 6 after it, no BOM) give one JUnit, not a mix. */
+  @Test
+  void apiEngineAndPlatformAreTheSameJunit6Release() throws ClassNotFoundException {
+    String api = Test.class.getPackage().getImplementationVersion();
+    String engine = Class.forName("org.junit.jupiter.engine.JupiterTestEngine").getPackage().getImplementationVersion();
+    String commons = org.junit.platform.commons.support.AnnotationSupport.class.getPackage().getImplementationVersion();
+    assertThat(api).isEqualTo("6.0.3");
+    assertThat(engine).isEqualTo(api);
+    assertThat(commons).isEqualTo(api);
+  }
+
   @ChaosTest(seed = "6")
   void chaosTestRunsOnJunit6(ChaosController chaos, ManualClock clock, Random random) {
     assertThat(chaos.seed()).isEqualTo(6);

@@ -9,7 +9,8 @@ import java.util.Locale;
 /**
  * Parses the compact effect specs used in annotations: {@code error}, {@code latency:200ms},
  * {@code hang:5s}, {@code health-down}, {@code health-slow:1s}, {@code reset}, {@code refuse},
- * {@code blackhole}, {@code net-latency:100ms}. Not API. Thread-safe.
+ * {@code blackhole}, {@code net-latency:100ms} (DOWNSTREAM; {@code net-latency:100ms:both} for
+ * both ways). Not API. Thread-safe.
  */
 public final class EffectSpec {
   private EffectSpec() {}
@@ -28,11 +29,31 @@ public final class EffectSpec {
       case "reset" -> new Effect.Reset();
       case "refuse" -> new Effect.Refuse();
       case "blackhole" -> new Effect.Blackhole(Direction.BOTH);
-      case "net-latency" -> new Effect.NetworkLatency(duration(spec, arg), Duration.ZERO, Direction.BOTH);
+      case "net-latency" -> netLatency(spec, arg);
       default -> throw new IllegalArgumentException("unknown effect spec '" + spec
           + "'; use one of error, latency:<d>, hang:<d>, health-down, health-slow:<d>, reset, refuse, blackhole,"
-          + " net-latency:<d>");
+          + " net-latency:<d>[:upstream|downstream|both]");
     };
+  }
+
+  /** {@code net-latency:100ms} (responses, DOWNSTREAM) or {@code net-latency:100ms:upstream|downstream|both}. */
+  private static Effect netLatency(String spec, String arg) {
+    if (arg == null) {
+      throw new IllegalArgumentException("effect spec '" + spec + "' needs a duration, e.g. net-latency:100ms");
+    }
+    int colon = arg.indexOf(':');
+    Duration latency = duration(spec, colon < 0 ? arg : arg.substring(0, colon));
+    Direction d = Direction.DOWNSTREAM;
+    if (colon >= 0) {
+      String dir = arg.substring(colon + 1).trim().toUpperCase(Locale.ROOT);
+      try {
+        d = Direction.valueOf(dir);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("effect spec '" + spec + "': direction must be upstream, downstream or both,"
+            + " got '" + arg.substring(colon + 1) + "'", e);
+      }
+    }
+    return new Effect.NetworkLatency(latency, Duration.ZERO, d);
   }
 
   /** Parses {@code 200ms}, {@code 2s}, {@code 1m} or an ISO-8601 duration ({@code PT2S}). */

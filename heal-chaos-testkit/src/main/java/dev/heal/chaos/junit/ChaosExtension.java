@@ -4,6 +4,7 @@ import dev.heal.chaos.ChaosController;
 import dev.heal.chaos.ChaosException;
 import dev.heal.chaos.ChaosReport;
 import dev.heal.chaos.ExperimentResult;
+import dev.heal.chaos.FaultNeverFiredException;
 import dev.heal.chaos.FaultReport;
 import dev.heal.chaos.FaultSchedule;
 import dev.heal.chaos.ScheduleGenerator;
@@ -19,7 +20,6 @@ import java.util.Random;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -99,12 +99,16 @@ public final class ChaosExtension
     }
     try {
       if (context.getExecutionException().isEmpty() && s.verifyEffects()) {
-        controller.verifyEffects();
+        try {
+          controller.verifyEffects();
+        } catch (FaultNeverFiredException e) {
+          throw new FaultNeverFiredException(e.faults(), e.getMessage() + "\n" + rerun(context, s));
+        }
       }
     } finally {
       for (FaultReport r : controller.faultReports()) {
         context.publishReportEntry("heal.chaos.fault." + r.fault().name(),
-            "hits=" + r.hits() + " of " + r.opportunities() + " " + r.fault().describe());
+            "hits=" + r.hits() + " of " + r.opportunities() + " opportunities, " + r.fault().describe());
       }
       writeReports(context, controller.results());
       controller.close();
@@ -152,8 +156,7 @@ public final class ChaosExtension
     if (s == null || throwable instanceof TestAbortedException) {
       throw throwable;
     }
-    String faults = controller == null ? "" : controller.faultReports().stream()
-        .map(r -> r.fault().describe() + " hits=" + r.hits()).collect(Collectors.joining("; "));
+    String faults = controller == null ? "none" : controller.describeFaults();
     Optional<PropertyRun> run = propertyRun(context);
     if (run.isPresent()) {
       PropertyRun p = run.get();
@@ -161,26 +164,38 @@ public final class ChaosExtension
       p.markFailed();
       switch (i.kind()) {
         case TRY -> {
-          throwable.addSuppressed(new Reproduction("heal chaos: try " + i.index() + " failed with schedule "
-              + i.schedule().describe() + " (try seed " + i.seed() + ", master seed " + p.masterSeed
-              + "); shrinking follows. " + p.rerunHint()));
+          // Reported once, as the final invocation's failure: a failing try always ends in one.
           log.error("heal chaos: try {} failed, shrinking: {}", i.index(), i.schedule().describe());
-          throw throwable;
+          throw new TestAbortedException("heal chaos: try " + i.index() + " failed with schedule "
+              + i.schedule().describe() + " (try seed " + i.seed() + ", master seed " + p.masterSeed
+              + "); shrinking follows and the minimal failing schedule is reported as the failure. " + p.rerunHint()
+              + "\nFaults armed: " + faults, throwable);
         }
         case SHRINK -> throw new TestAbortedException("shrink candidate still fails, kept: " + i.schedule().describe());
         case FINAL -> {
-          AssertionError e = new AssertionError(p.finalMessage(), throwable);
-          log.error("{}", p.finalMessage());
+          String message = p.finalMessage() + "\n  faults armed in this rerun: " + faults;
+          AssertionError e = new AssertionError(message, throwable);
+          log.error("{}", message);
           throw e;
         }
       }
     }
-    Reproduction r = new Reproduction("heal chaos: this test ran with seed " + s.seed() + " (" + s.seedSource()
-        + "). Rerun exactly: @ChaosTest(seed = \"" + s.seed() + "\") or -D" + SEED_PARAMETER + "=" + s.seed()
-        + " (JUnit configuration parameter " + SEED_PARAMETER + "). Faults: " + (faults.isEmpty() ? "none" : faults));
+    Reproduction r = new Reproduction(rerun(context, s) + " Faults armed: " + faults);
     log.error("{}", r.getMessage());
     throwable.addSuppressed(r);
     throw throwable;
+  }
+
+  /** The seed and the exact rerun instruction, for every failure. */
+  private static String rerun(ExtensionContext context, Settings s) {
+    Optional<PropertyRun> run = propertyRun(context);
+    if (run.isPresent()) {
+      return "heal chaos: this invocation ran with seed " + s.seed() + " (" + s.seedSource() + "); "
+          + run.get().rerunHint() + ".";
+    }
+    return "heal chaos: this test ran with seed " + s.seed() + " (" + s.seedSource()
+        + "). Rerun exactly: @ChaosTest(seed = \"" + s.seed() + "\") or -D" + SEED_PARAMETER + "=" + s.seed()
+        + " (JUnit configuration parameter " + SEED_PARAMETER + ").";
   }
 
   /** Carries the reproduction hint as a suppressed exception; no stack trace. */

@@ -13,9 +13,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Property-based chaos: runs the method once per generated {@link dev.heal.chaos.FaultSchedule}
  * (declare a parameter of that type, plus any {@link ChaosTest} parameter). Schedules come from
  * a {@link dev.heal.chaos.ScheduleGenerator} built from these attributes. When a try fails, the
- * schedule is shrunk (fewer faults, shorter, later): each shrink candidate runs as an invocation
- * that is reported as aborted (kept or discarded), and a final invocation reruns the minimal
- * failing schedule and fails with it and the seed.
+ * schedule is shrunk to a 1-minimal one (see {@link dev.heal.chaos.ScheduleShrinker}): the failing
+ * try and each shrink candidate are reported as aborted (failed and kept, or passed and discarded),
+ * and a final invocation reruns the minimal failing schedule and is the one failure reported, with
+ * the schedule, the armed faults and the seed.
  *
  * <p>Invocations must run one after another (JUnit's default); shrinking relies on it.
  */
@@ -39,7 +40,7 @@ public @interface ChaosProperty {
   /**
    * Effects to choose from, as specs: {@code error}, {@code latency:200ms}, {@code hang:5s},
    * {@code health-down}, {@code health-slow:1s}, {@code reset}, {@code refuse}, {@code blackhole},
-   * {@code net-latency:100ms}.
+   * {@code net-latency:100ms} (DOWNSTREAM; {@code net-latency:100ms:both} or {@code :upstream}).
    */
   String[] effects() default {"error"};
 

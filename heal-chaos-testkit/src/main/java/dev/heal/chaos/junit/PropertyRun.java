@@ -131,9 +131,16 @@ final class PropertyRun implements Iterator<PropertyRun.Invocation> {
         + " (JUnit configuration parameter heal.chaos.seed)";
   }
 
+  /** Whether the last failing schedule's neighbours were all tried and passed. */
+  boolean oneMinimal() {
+    return candidateIndex >= candidates.size();
+  }
+
   String finalMessage() {
     return "heal chaos property failed. Minimal failing schedule (after " + shrinkAccepted + " shrink steps, "
         + shrinkTried + " candidates tried): " + failing.describe()
+        + (oneMinimal() ? "\n  it is 1-minimal: no single removal, start or end trim, split or merge of it fails"
+            : "\n  shrinking stopped at maxShrinks = " + annotation.maxShrinks() + ": it may not be minimal")
         + "\n  original failing schedule (try " + failingTry + ", try seed " + failingSeed + "): " + original.describe()
         + "\n  master seed " + masterSeed + " (" + seedSource + "); " + rerunHint();
   }

@@ -9,6 +9,7 @@ import dev.heal.chaos.junit.samples.FailingChaosSample;
 import dev.heal.chaos.junit.samples.LeakSample;
 import dev.heal.chaos.junit.samples.PassingPropertySample;
 import dev.heal.chaos.junit.samples.PropertySample;
+import dev.heal.chaos.junit.samples.ScheduledFaultSample;
 import dev.heal.chaos.junit.samples.UnfiredFaultSample;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +45,23 @@ class ChaosExtensionEngineTest {
     r.testEvents().assertStatistics(s -> s.started(1).failed(1));
     Throwable t = failure(r.testEvents().failed().list().get(0));
     assertThat(t).isInstanceOf(FaultNeverFiredException.class).hasMessageContaining("nobody:error")
-        .hasMessageContaining("Seed: 99");
+        .hasMessageContaining("Seed: 99")
+        .hasMessageContaining("Faults armed: nobody:error[error]@0s+∞ hits=0 of 0 opportunities")
+        .hasMessageContaining("Rerun exactly: @ChaosTest(seed = \"99\") or -Dheal.chaos.seed=99");
+  }
+
+  @Test
+  void rerunLineAndReportEntriesCarryTheScheduledFaultsRealStartTime() {
+    EngineExecutionResults r = run(ScheduledFaultSample.class);
+    r.testEvents().assertStatistics(s -> s.failed(1));
+    Throwable t = failure(r.testEvents().failed().list().get(0));
+    assertThat(Arrays.stream(t.getSuppressed()).map(Throwable::getMessage)).singleElement().satisfies(m ->
+        assertThat(m).contains("@ChaosTest(seed = \"77\")")
+            .containsPattern("Faults armed: backend-down\\[error]@800ms\\+800ms hits=\\d+ of \\d+ opportunities"));
+    List<Map<String, String>> entries = r.allEvents().reportingEntryPublished().stream()
+        .map(e -> e.getPayload(ReportEntry.class).orElseThrow().getKeyValuePairs()).toList();
+    assertThat(entries).anySatisfy(m -> assertThat(m.get("heal.chaos.fault.backend-down"))
+        .matches("hits=8 of 8 opportunities, backend-down\\[error]@800ms\\+800ms"));
   }
 
   @Test
@@ -85,13 +102,14 @@ class ChaosExtensionEngineTest {
   void failingPropertyShrinksToTheMinimalSchedule() {
     EngineExecutionResults r = run(PropertySample.class);
     List<Event> failed = r.testEvents().failed().list();
-    assertThat(failed).hasSize(2); // the failing try and the final minimal rerun
-    Event last = failed.get(failed.size() - 1);
+    assertThat(failed).as("reported once: the failing try is aborted, the minimal rerun fails").hasSize(1);
+    Event last = failed.get(0);
     assertThat(last.getTestDescriptor().getDisplayName()).startsWith("minimal failing schedule: ");
     Throwable t = failure(last);
     assertThat(t.getMessage())
         .contains("Minimal failing schedule")
-        .containsPattern("f\\d-db-error\\[Error\\[message=injected error]]@9500ms\\+500ms;?\\n")
+        .containsPattern("f\\d-db-error\\[error]@\\d+m?s\\+500ms\\n")
+        .contains("it is 1-minimal")
         .contains("master seed 5").contains("@ChaosProperty(seed = \"5\"");
     String minimal = t.getMessage().substring(t.getMessage().indexOf("):") + 2, t.getMessage().indexOf('\n'));
     assertThat(minimal.split(";")).as("one fault left: %s", minimal).hasSize(1);

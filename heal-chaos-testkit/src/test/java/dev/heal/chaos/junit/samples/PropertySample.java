@@ -9,8 +9,7 @@ import java.time.Duration;
 
 /**
  * Run only through EngineTestKit. The "system" fails whenever an error fault on db lasts 500 ms or
- * more; the minimal failing schedule is therefore one db error fault of exactly 500 ms, as late as
- * the horizon allows.
+ * more; the minimal failing schedule is therefore one db error fault of exactly 500 ms.
  */
 public class PropertySample {
   @ChaosProperty(seed = "5", tries = 40, targets = {"db", "cache"}, effects = {"error", "latency:100ms"},
