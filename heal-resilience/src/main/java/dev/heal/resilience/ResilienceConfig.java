@@ -45,7 +45,6 @@ import java.util.regex.Pattern;
  *   retrybudget.instances.payments: { ratio: 0.2, minRetriesPerSecond: 10, ttl: 10s }
  *   adaptivelimit.instances.payments: { minLimit: 5, maxLimit: 100 }
  *   dependencyScope.payments: SHARED
- *   batchSuccesses.payments: true
  * </pre>
  *
  * <p>Instances start from heal's defaults (see {@link Resilience}), then {@code configs.default}
@@ -64,7 +63,6 @@ public final class ResilienceConfig {
   private static final Pattern HEAL_KEY = Pattern.compile(
       "heal\\.resilience\\.(retrybudget|adaptivelimit)\\.instances\\.([^.]+)\\.(.+)");
   private static final Pattern SCOPE_KEY = Pattern.compile("heal\\.resilience\\.dependencyScope\\.([^.]+)");
-  private static final Pattern BATCH_KEY = Pattern.compile("heal\\.resilience\\.batchSuccesses\\.([^.]+)");
 
   private final Policies policies = new Policies();
 
@@ -142,15 +140,10 @@ public final class ResilienceConfig {
         c.policies.scopes.put(s.group(1), enumValue(DependencyScope.class, key, e.getValue()));
         continue;
       }
-      Matcher bs = BATCH_KEY.matcher(key);
-      if (bs.matches()) {
-        c.policies.batchSuccesses.put(bs.group(1), bool(key, e.getValue()));
-        continue;
-      }
       throw new ResilienceException("unknown key '" + key + "': expected resilience4j.<circuitbreaker|"
           + "retry|bulkhead|ratelimiter|timelimiter>.<configs|instances>.<name>.<property>, "
-          + "heal.resilience.<retrybudget|adaptivelimit>.instances.<name>.<property>, "
-          + "heal.resilience.dependencyScope.<name> or heal.resilience.batchSuccesses.<name>");
+          + "heal.resilience.<retrybudget|adaptivelimit>.instances.<name>.<property> "
+          + "or heal.resilience.dependencyScope.<name>");
     }
     r4j.forEach((kind, sections) -> {
       Map<String, Map<String, String[]>> configs = sections.getOrDefault("configs", Map.of());

@@ -54,7 +54,6 @@ class ResilienceConfigTest {
           initialLimit: 4
           maxLimit: 40
         dependencyScope.ledger: INSTANCE
-        batchSuccesses.ledger: false
       """;
 
   @Test
@@ -90,16 +89,10 @@ class ResilienceConfigTest {
         .isEqualTo(Duration.ofSeconds(2));
     assertThat(r.dependencyScope("ledger")).isEqualTo(DependencyScope.INSTANCE);
     assertThat(r.dependencyScope("payments")).isEqualTo(DependencyScope.SHARED);
-    // every breaker is heal's front; ledger's hands each success over one by one
-    assertThat(r.circuitBreaker("ledger").orElseThrow())
-        .isInstanceOfSatisfying(HealCircuitBreaker.class, f -> assertThat(f.batching()).isFalse());
+    // every breaker is heal's front, and the registry holds the front
+    assertThat(r.circuitBreaker("ledger").orElseThrow()).isInstanceOf(HealCircuitBreaker.class);
     assertThat(r.circuitBreakerRegistry().circuitBreaker("ledger"))
         .isSameAs(r.circuitBreaker("ledger").orElseThrow());
-    // payments has a TIME_BASED window, which is never batched; a default breaker is
-    assertThat(((HealCircuitBreaker) r.circuitBreaker("payments").orElseThrow()).batching())
-        .isFalse();
-    assertThat(((HealCircuitBreaker) Resilience.builder().circuitBreaker("x").build()
-        .circuitBreaker("x").orElseThrow()).batching()).isTrue();
   }
 
   @Test
@@ -153,9 +146,11 @@ class ResilienceConfigTest {
         "resilience4j.circuitbreaker.instances.p.recordExceptions: [com.example.Nope]\n"))
         .hasMessageContaining("class com.example.Nope was not found");
     assertThatThrownBy(() -> ResilienceConfig.fromYaml(
-        "heal.resilience.batchSuccesses.p: sometimes\n"))
+        "resilience4j.circuitbreaker.instances.p.automaticTransitionFromOpenToHalfOpenEnabled: "
+            + "sometimes\n"))
         .isInstanceOf(ResilienceException.class)
-        .hasMessageStartingWith("heal.resilience.batchSuccesses.p: expected");
+        .hasMessageStartingWith(
+            "resilience4j.circuitbreaker.instances.p.automaticTransitionFromOpenToHalfOpenEnabled: expected");
   }
 
   @Test
@@ -180,11 +175,9 @@ class ResilienceConfigTest {
         .config(ResilienceConfig.fromYaml("heal.resilience.dependencyScope.ghost: SHARED\n"))
         .build())
         .hasMessageContaining("'ghost', which is not a configured circuit breaker");
-    assertThatThrownBy(() -> Resilience.builder()
-        .config(ResilienceConfig.fromYaml("heal.resilience.batchSuccesses.ghost: false\n"))
-        .build())
+    assertThatThrownBy(() -> ResilienceConfig.fromYaml("heal.resilience.batchSuccesses.p: false\n"))
         .isInstanceOf(ResilienceException.class)
-        .hasMessageContaining("batchSuccesses given for 'ghost', which is not a configured circuit breaker");
+        .hasMessageContaining("unknown key 'heal.resilience.batchSuccesses.p'");
   }
 
   @Test

@@ -99,7 +99,6 @@ public class CircuitBreakerBenchmark {
   private LockFreeService healProxyLockFree;
   private Service healProxy;
   private Supplier<String> healDecorator;
-  private Supplier<String> healDecoratorUnbatched;
   private CircuitBreaker r4jFailing;
   private CircuitBreaker healFailing;
   private FailsafeExecutor<String> failsafe;
@@ -127,8 +126,6 @@ public class CircuitBreakerBenchmark {
         .healthRegistry(health)
         .circuitBreaker("proxied")
         .circuitBreaker("decorated")
-        .circuitBreaker("unbatched")
-        .batchSuccesses("unbatched", false)
         .circuitBreaker("failing")
         .circuitBreaker("proxiedLockFree", b -> b.slidingWindowSynchronizationStrategy(
             CircuitBreakerConfig.SlidingWindowSynchronizationStrategy.LOCK_FREE))
@@ -136,7 +133,6 @@ public class CircuitBreakerBenchmark {
     healProxyLockFree = resilience.proxy(LockFreeService.class, new LockFreeImpl());
     healProxy = resilience.proxy(Service.class, new Impl());
     healDecorator = resilience.decorate(call).withCircuitBreaker("decorated").build();
-    healDecoratorUnbatched = resilience.decorate(call).withCircuitBreaker("unbatched").build();
     healFailing = resilience.circuitBreaker("failing").orElseThrow();
 
     failsafeBreaker = dev.failsafe.CircuitBreaker.ofDefaults();
@@ -181,11 +177,6 @@ public class CircuitBreakerBenchmark {
   @Benchmark
   public String healDecorator() {
     return healDecorator.get();
-  }
-
-  @Benchmark
-  public String healDecoratorUnbatched() {
-    return healDecoratorUnbatched.get();
   }
 
   /** resilience4j's default breaker; every 100th call fails (it never opens: 1 % < 50 %). */
