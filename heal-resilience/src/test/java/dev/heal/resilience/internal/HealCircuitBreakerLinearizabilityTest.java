@@ -258,8 +258,8 @@ class HealCircuitBreakerLinearizabilityTest {
 
   private static ModelCheckingOptions modelChecking() throws NoSuchMethodException {
     return new ModelCheckingOptions()
-        .iterations(8)
-        .invocationsPerIteration(100)
+        .iterations(6)
+        .invocationsPerIteration(50)
         .threads(2)
         .actorsPerThread(3)
         .actorsBefore(2)
@@ -275,7 +275,7 @@ class HealCircuitBreakerLinearizabilityTest {
 
   @Test
   void theFrontIsLinearizableUnderModelCheckingAtThreeThreads() throws Exception {
-    LinCheckerKt.check(modelChecking().iterations(3).threads(3).actorsPerThread(2), Front.class);
+    LinCheckerKt.check(modelChecking().iterations(2).threads(3).actorsPerThread(2), Front.class);
   }
 
   /**
@@ -288,8 +288,8 @@ class HealCircuitBreakerLinearizabilityTest {
   void theFrontWithTransitionsResetsAndSubscriptionsIsLinearizableOnRealThreads() {
     for (int threads = 2; threads <= 4; threads++) {
       LinCheckerKt.check(new StressOptions()
-          .iterations(threads == 2 ? 10 : 4)
-          .invocationsPerIteration(500)
+          .iterations(threads == 2 ? 8 : 3)
+          .invocationsPerIteration(400)
           .threads(threads)
           .actorsPerThread(threads == 2 ? 3 : 2)
           .actorsBefore(2)
