@@ -275,7 +275,7 @@ class HealCircuitBreakerLinearizabilityTest {
 
   @Test
   void theFrontIsLinearizableUnderModelCheckingAtThreeThreads() throws Exception {
-    LinCheckerKt.check(modelChecking().iterations(2).threads(3).actorsPerThread(2), Front.class);
+    LinCheckerKt.check(modelChecking().iterations(1).invocationsPerIteration(40).threads(3).actorsPerThread(2), Front.class);
   }
 
   /**
