@@ -195,4 +195,65 @@ class ResilienceConfigTest {
     assertThat(c.getSlowCallDurationThreshold()).isEqualTo(Duration.ofSeconds(2));
     assertThat(c.getSlowCallRateThreshold()).isEqualTo(80f);
   }
+
+  /**
+   * Issue 13, problem 7: a resilience4j-spring-boot3 style application.yml, kebab-case, with the
+   * Spring Boot-only settings and every section, loads with every value it sets.
+   */
+  @Test
+  void loadsASpringBootStyleApplicationYmlInKebabCase() {
+    ResilienceConfig c = ResilienceConfig.fromYaml("""
+        server.port: 8080
+        resilience4j:
+          circuitbreaker:
+            circuit-breaker-aspect-order: 1
+            configs:
+              default:
+                sliding-window-size: 20
+                register-health-indicator: true
+                event-consumer-buffer-size: 10
+            instances:
+              payments-api:
+                base-config: default
+                failure-rate-threshold: 40
+                wait-duration-in-open-state: 10s
+                permitted-number-of-calls-in-half-open-state: 3
+                allow-health-indicator-to-fail: false
+          retry:
+            retry-aspect-order: 2
+            instances:
+              payments-api: { max-attempts: 4, wait-duration: 200ms }
+          bulkhead.instances.payments-api.max-concurrent-calls: 9
+          thread-pool-bulkhead.instances.payments-api.max-thread-pool-size: 4
+          ratelimiter.instances.payments-api: { limit-for-period: 7, limit-refresh-period: 1s }
+          timelimiter.instances.payments-api.timeout-duration: 3s
+        heal.resilience:
+          dependency-scope.payments-api: INSTANCE
+          retrybudget.instances.payments-api.min-retries-per-second: 4
+        """);
+    CircuitBreakerConfig cb = c.circuitBreaker("payments-api").orElseThrow();
+    assertThat(cb.getSlidingWindowSize()).isEqualTo(20);
+    assertThat(cb.getFailureRateThreshold()).isEqualTo(40f);
+    assertThat(cb.getWaitIntervalFunctionInOpenState().apply(1)).isEqualTo(10_000L);
+    assertThat(cb.getPermittedNumberOfCallsInHalfOpenState()).isEqualTo(3);
+    assertThat(c.retry("payments-api").orElseThrow().getMaxAttempts()).isEqualTo(4);
+    assertThat(c.retryBudget("payments-api").orElseThrow().minRetriesPerSecond()).isEqualTo(4);
+    Resilience r = Resilience.builder().config(c).build();
+    assertThat(r.bulkhead("payments-api").orElseThrow().getBulkheadConfig()
+        .getMaxConcurrentCalls()).isEqualTo(9);
+    assertThat(r.rateLimiter("payments-api").orElseThrow().getRateLimiterConfig()
+        .getLimitForPeriod()).isEqualTo(7);
+    assertThat(r.timeLimiter("payments-api").orElseThrow().getTimeLimiterConfig()
+        .getTimeoutDuration()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(r.dependencyScope("payments-api")).isEqualTo(DependencyScope.INSTANCE);
+  }
+
+  @Test
+  void anUnknownKeyNamesItsPathAndTheNearestKnownKey() {
+    assertThatThrownBy(() -> ResilienceConfig.fromYaml(
+        "resilience4j.circuitbreaker.instances.p.failure-rate-treshold: 40\n"))
+        .isInstanceOf(ResilienceException.class)
+        .hasMessageContaining("unknown key 'resilience4j.circuitbreaker.instances.p.failureRateTreshold'")
+        .hasMessageContaining("did you mean 'failureRateThreshold'?");
+  }
 }
