@@ -39,7 +39,7 @@ class MetricsTest {
   }
 
   @Test
-  void countsAndGaugesAreExactWhileSuccessesAreBatched() {
+  void countsAndGaugesAreExactAfterManyCalls() {
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     Resilience r = Resilience.builder().clock(new ManualClock()).meterRegistry(meters)
         .circuitBreaker("payments", b -> b.slidingWindowSize(50).minimumNumberOfCalls(10))
@@ -79,5 +79,30 @@ class MetricsTest {
     }
     assertThat(meters.get("resilience4j.circuitbreaker.calls").tag("kind", "successful").timer()
         .count()).isEqualTo(100);
+  }
+
+  /** Issue 13, problem 8: promtool reported "no help text" on every heal meter. */
+  @Test
+  void everyMeterHealRegistersHasHelpTextAndNotPermittedNeverGoesBackwards() {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    Resilience r = Resilience.builder().clock(new ManualClock()).meterRegistry(meters)
+        .circuitBreaker("payments").retryBudget("payments", RetryBudgetConfig.ofDefaults())
+        .adaptiveLimit("payments", AdaptiveLimitConfig.ofDefaults())
+        .build();
+    r.decorate(() -> "ok").withDegradation("recommendations", () -> "none").build().get();
+    assertThat(meters.getMeters()).isNotEmpty().allSatisfy(m -> {
+      String name = m.getId().getName();
+      if (name.startsWith("heal.") || name.startsWith("resilience4j.circuitbreaker.")) {
+        assertThat(m.getId().getDescription()).as("HELP of %s", name).isNotBlank();
+      }
+    });
+    var cb = r.circuitBreaker("payments").orElseThrow();
+    cb.transitionToOpenState();
+    assertThat(cb.tryAcquirePermission()).isFalse();
+    cb.transitionToHalfOpenState(); // resilience4j's own count restarts here
+    assertThat(meters.get("resilience4j.circuitbreaker.not.permitted.calls").functionCounter()
+        .count()).isEqualTo(1.0);
+    assertThat(meters.get("heal.resilience.circuitbreaker.transitions").functionCounter()
+        .count()).isEqualTo(2.0);
   }
 }
