@@ -51,9 +51,8 @@ public final class CircuitBreakerHealth {
   }
 
   /** The check: maps the breaker's state to UP / DEGRADED / DOWN per the rule above. */
-  public static HealthCheck check(CircuitBreaker cb, DependencyScope scope, Runnable beforeCheck) {
+  public static HealthCheck check(CircuitBreaker cb, DependencyScope scope) {
     return () -> {
-      beforeCheck.run();
       CircuitBreaker.State state = cb.getState();
       CircuitBreaker.Metrics m = cb.getMetrics();
       Map<String, Object> details = new LinkedHashMap<>();

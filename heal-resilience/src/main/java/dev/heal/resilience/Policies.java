@@ -22,7 +22,6 @@ final class Policies {
   final Map<String, RetryBudgetConfig> retryBudgets = new LinkedHashMap<>();
   final Map<String, AdaptiveLimitConfig> adaptiveLimits = new LinkedHashMap<>();
   final Map<String, DependencyScope> scopes = new LinkedHashMap<>();
-  final Map<String, Boolean> batchSuccesses = new LinkedHashMap<>();
 
   /** Adds every setting of {@code other}, replacing same-named ones. */
   void putAll(Policies other) {
@@ -34,6 +33,5 @@ final class Policies {
     retryBudgets.putAll(other.retryBudgets);
     adaptiveLimits.putAll(other.adaptiveLimits);
     scopes.putAll(other.scopes);
-    batchSuccesses.putAll(other.batchSuccesses);
   }
 }

@@ -62,10 +62,9 @@ import java.util.function.UnaryOperator;
  * java.time.Clock}), so a {@code ManualClock} drives them in tests.
  *
  * <p>Each configured circuit breaker is resilience4j's own state machine behind a thin front
- * that hands fast successes over in per-thread batches, so concurrent callers do not queue on the
- * sliding window's lock; every decision stays resilience4j's and reading the metrics is exact
- * (see {@link Builder#batchSuccesses(String, boolean)}). The registry ({@link
- * #circuitBreakerRegistry()}) holds the fronted breakers.
+ * that passes every call straight through and counts outcomes for heal's meters; every decision,
+ * event and metric is resilience4j's. The registry ({@link #circuitBreakerRegistry()}) holds the
+ * fronted breakers.
  *
  * <p>Policies are looked up only when a proxy or decorator is built; naming a policy that was not
  * configured fails then, with {@link ResilienceException}.
@@ -101,17 +100,9 @@ public final class Resilience {
     this.rateLimiters = RateLimiterRegistry.ofDefaults();
     this.timeLimiters = TimeLimiterRegistry.ofDefaults();
     Map<String, CircuitBreakerObserver> obs = new LinkedHashMap<>();
-    for (String n : b.policies.batchSuccesses.keySet()) {
-      if (!b.policies.circuitBreakers.containsKey(n)) {
-        throw new ResilienceException("batchSuccesses given for '" + n
-            + "', which is not a configured circuit breaker; configured: "
-            + b.policies.circuitBreakers.keySet());
-      }
-    }
     b.policies.circuitBreakers.forEach((name, cfg) -> {
-      HealCircuitBreaker cb = HealCircuitBreaker.wrap(
-          circuitBreakers.circuitBreaker(name, bridge(cfg, clock)),
-          b.policies.batchSuccesses.getOrDefault(name, true));
+      HealCircuitBreaker cb =
+          HealCircuitBreaker.wrap(circuitBreakers.circuitBreaker(name, bridge(cfg, clock)));
       circuitBreakers.replace(name, cb);
       obs.put(name, new CircuitBreakerObserver(cb, sink, clock));
     });
@@ -138,7 +129,7 @@ public final class Resilience {
         String n = o.circuitBreaker().getName();
         DependencyScope scope = scopes.getOrDefault(n, DependencyScope.SHARED);
         b.healthRegistry.register(CircuitBreakerHealth.config(n, scope, b.healthCheckInterval),
-            CircuitBreakerHealth.check(o.circuitBreaker(), scope, o::check));
+            CircuitBreakerHealth.check(o.circuitBreaker(), scope));
       }
     }
     this.meters = new ResilienceMeters(this);
@@ -434,17 +425,6 @@ public final class Resilience {
     /** Declares who shares circuit breaker {@code name}'s dependency. Default SHARED. */
     public Builder dependencyScope(String name, DependencyScope scope) {
       policies.scopes.put(name(name), Objects.requireNonNull(scope, "scope"));
-      return this;
-    }
-
-    /**
-     * Whether circuit breaker {@code name} hands fast successes to resilience4j's state machine in
-     * per-thread batches (default true) or one by one, exactly like a plain resilience4j breaker.
-     * Batching takes the sliding window's lock off the success path and never changes when the
-     * breaker opens; see "Circuit breakers under contention" in docs/resilience.md.
-     */
-    public Builder batchSuccesses(String name, boolean batch) {
-      policies.batchSuccesses.put(name(name), batch);
       return this;
     }
 

@@ -45,13 +45,19 @@ import java.util.regex.Pattern;
  *   retrybudget.instances.payments: { ratio: 0.2, minRetriesPerSecond: 10, ttl: 10s }
  *   adaptivelimit.instances.payments: { minLimit: 5, maxLimit: 100 }
  *   dependencyScope.payments: SHARED
- *   batchSuccesses.payments: true
  * </pre>
  *
  * <p>Instances start from heal's defaults (see {@link Resilience}), then {@code configs.default}
  * (or the {@code configs.<x>} named by {@code baseConfig}), then their own keys. Durations are
  * {@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}, ISO-8601 ({@code PT10S}) or a bare number of
- * milliseconds. Keys outside {@code resilience4j.} and {@code heal.resilience.} are ignored (the
+ * milliseconds. Every segment but instance and config names may be written in kebab-case, as
+ * Spring Boot's relaxed binding allows ({@code failure-rate-threshold}). Settings of Spring Boot
+ * integrations heal does not have are accepted and ignored: {@code registerHealthIndicator},
+ * {@code allowHealthIndicatorToFail}, {@code eventConsumerBufferSize}, the {@code <kind>AspectOrder}
+ * keys (heal's stage order is fixed) and the {@code thread-pool-bulkhead} section (heal refuses
+ * thread-pool bulkheads). resilience4j properties heal does not map (for example {@code
+ * recordFailurePredicate}) fail like any unknown key, with the nearest known one. Keys outside
+ * {@code resilience4j.} and {@code heal.resilience.} are ignored (the
  * file may hold other settings); inside them an unknown key or a bad value fails with a {@link
  * ResilienceException} naming the key.
  *
@@ -64,7 +70,6 @@ public final class ResilienceConfig {
   private static final Pattern HEAL_KEY = Pattern.compile(
       "heal\\.resilience\\.(retrybudget|adaptivelimit)\\.instances\\.([^.]+)\\.(.+)");
   private static final Pattern SCOPE_KEY = Pattern.compile("heal\\.resilience\\.dependencyScope\\.([^.]+)");
-  private static final Pattern BATCH_KEY = Pattern.compile("heal\\.resilience\\.batchSuccesses\\.([^.]+)");
 
   private final Policies policies = new Policies();
 
@@ -112,14 +117,71 @@ public final class ResilienceConfig {
     }
   }
 
-  static ResilienceConfig fromMap(Map<String, String> flat) {
+  /**
+   * Keys resilience4j-spring-boot3 accepts that configure Spring Boot integrations heal does not
+   * have (health indicators, the actuator event buffer): accepted and ignored, so a Spring Boot
+   * {@code application.yml} loads unchanged.
+   */
+  static final Set<String> SPRING_BOOT_ONLY = Set.of("registerHealthIndicator",
+      "allowHealthIndicatorToFail", "eventConsumerBufferSize");
+  private static final Pattern ASPECT_ORDER = Pattern.compile(
+      "resilience4j\\.(circuitbreaker|retry|bulkhead|ratelimiter|timelimiter)\\.[a-zA-Z]+AspectOrder");
+
+  /**
+   * The key with every property segment in camelCase, as Spring Boot's relaxed binding reads it:
+   * {@code failure-rate-threshold} is {@code failureRateThreshold}. Instance and config names are
+   * kept as written.
+   */
+  static String canonical(String key) {
+    String[] parts = key.split("\\.", -1);
+    for (int i = 0; i < parts.length; i++) {
+      if (!isName(parts, i)) {
+        parts[i] = camel(parts[i]);
+      }
+    }
+    return String.join(".", parts);
+  }
+
+  /** Whether segment {@code i} names an instance or config (kept as written). */
+  private static boolean isName(String[] p, int i) {
+    if (p[0].equals("resilience4j")) { // resilience4j.<kind>.<configs|instances>.<name>.<prop>
+      return i == 3 && p.length > 4 && (p[2].equals("configs") || p[2].equals("instances"));
+    }
+    if (p.length > 3 && p[0].equals("heal") && p[1].equals("resilience")) {
+      return camel(p[2]).equals("dependencyScope") ? i == 3 : i == 4 && p[3].equals("instances");
+    }
+    return false;
+  }
+
+  private static String camel(String segment) {
+    if (segment.indexOf('-') < 0) {
+      return segment;
+    }
+    StringBuilder b = new StringBuilder();
+    boolean up = false;
+    for (char ch : segment.toCharArray()) {
+      if (ch == '-') {
+        up = b.length() > 0;
+      } else {
+        b.append(up ? Character.toUpperCase(ch) : ch);
+        up = false;
+      }
+    }
+    return b.toString();
+  }
+
+  static ResilienceConfig fromMap(Map<String, String> raw) {
+    Map<String, String> flat = new TreeMap<>();
+    raw.forEach((k, v) -> flat.put(canonical(k), v));
     ResilienceConfig c = new ResilienceConfig();
     // kind -> (configs|instances) -> name -> prop -> (key, value)
     Map<String, Map<String, Map<String, Map<String, String[]>>>> r4j = new TreeMap<>();
     Map<String, Map<String, Map<String, String[]>>> heal = new TreeMap<>();
     for (Map.Entry<String, String> e : flat.entrySet()) {
       String key = e.getKey();
-      if (!key.startsWith("resilience4j.") && !key.startsWith("heal.resilience.")) {
+      if (!key.startsWith("resilience4j.") && !key.startsWith("heal.resilience.")
+          || key.startsWith("resilience4j.threadPoolBulkhead.") // heal refuses THREADPOOL bulkheads
+          || ASPECT_ORDER.matcher(key).matches()) { // heal's stage order is fixed
         continue;
       }
       Matcher m = R4J_KEY.matcher(key);
@@ -142,15 +204,10 @@ public final class ResilienceConfig {
         c.policies.scopes.put(s.group(1), enumValue(DependencyScope.class, key, e.getValue()));
         continue;
       }
-      Matcher bs = BATCH_KEY.matcher(key);
-      if (bs.matches()) {
-        c.policies.batchSuccesses.put(bs.group(1), bool(key, e.getValue()));
-        continue;
-      }
       throw new ResilienceException("unknown key '" + key + "': expected resilience4j.<circuitbreaker|"
           + "retry|bulkhead|ratelimiter|timelimiter>.<configs|instances>.<name>.<property>, "
-          + "heal.resilience.<retrybudget|adaptivelimit>.instances.<name>.<property>, "
-          + "heal.resilience.dependencyScope.<name> or heal.resilience.batchSuccesses.<name>");
+          + "heal.resilience.<retrybudget|adaptivelimit>.instances.<name>.<property> "
+          + "or heal.resilience.dependencyScope.<name>");
     }
     r4j.forEach((kind, sections) -> {
       Map<String, Map<String, String[]>> configs = sections.getOrDefault("configs", Map.of());
@@ -224,10 +281,44 @@ public final class ResilienceConfig {
           "sheddableShare"));
 
   private static void checkKnown(String kind, String prop, String key) {
-    if (!KNOWN.get(kind).contains(prop)) {
+    if (!KNOWN.get(kind).contains(prop) && !SPRING_BOOT_ONLY.contains(prop)) {
       throw new ResilienceException("unknown key '" + key + "': " + kind + " has no property '"
-          + prop + "'; known: " + new TreeSet<>(KNOWN.get(kind)));
+          + prop + "'; did you mean '" + nearest(prop, KNOWN.get(kind)) + "'? known: "
+          + new TreeSet<>(KNOWN.get(kind)));
     }
+  }
+
+  /** The known property closest to {@code prop} by edit distance (ignoring case). */
+  static String nearest(String prop, Set<String> known) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (String k : new TreeSet<>(known)) {
+      int d = distance(prop.toLowerCase(Locale.ROOT), k.toLowerCase(Locale.ROOT));
+      if (d < bestDistance) {
+        best = k;
+        bestDistance = d;
+      }
+    }
+    return best;
+  }
+
+  private static int distance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int subst = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        cur[j] = Math.min(subst, Math.min(prev[j] + 1, cur[j - 1] + 1));
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
   }
 
   private static void each(String kind, List<Map<String, String[]>> layers,
@@ -235,7 +326,7 @@ public final class ResilienceConfig {
     for (Map<String, String[]> layer : layers) {
       layer.forEach((p, kv) -> {
         checkKnown(kind, p, kv[0]);
-        if (!p.equals("baseConfig")) {
+        if (!p.equals("baseConfig") && !SPRING_BOOT_ONLY.contains(p)) {
           apply.accept(p, kv);
         }
       });

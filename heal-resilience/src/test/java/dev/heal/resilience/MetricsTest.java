@@ -39,7 +39,7 @@ class MetricsTest {
   }
 
   @Test
-  void countsAndGaugesAreExactWhileSuccessesAreBatched() {
+  void countsAndGaugesAreExactAfterManyCalls() {
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     Resilience r = Resilience.builder().clock(new ManualClock()).meterRegistry(meters)
         .circuitBreaker("payments", b -> b.slidingWindowSize(50).minimumNumberOfCalls(10))
@@ -67,7 +67,7 @@ class MetricsTest {
   }
 
   @Test
-  void bindingResilience4jsOwnPerCallTimerTurnsBatchingOffSoEveryDurationIsTimed() {
+  void resilience4jsOwnPerCallTimerTimesEveryCallThroughHealsFront() {
     Resilience r = Resilience.builder().clock(new ManualClock())
         .circuitBreaker("payments", b -> b.minimumNumberOfCalls(1))
         .build();
@@ -77,9 +77,32 @@ class MetricsTest {
     for (int i = 0; i < 100; i++) {
       s.get();
     }
-    assertThat(((HealCircuitBreaker) r.circuitBreaker("payments").orElseThrow()).batching())
-        .isFalse();
     assertThat(meters.get("resilience4j.circuitbreaker.calls").tag("kind", "successful").timer()
         .count()).isEqualTo(100);
+  }
+
+  /** Issue 13, problem 8: promtool reported "no help text" on every heal meter. */
+  @Test
+  void everyMeterHealRegistersHasHelpTextAndNotPermittedNeverGoesBackwards() {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    Resilience r = Resilience.builder().clock(new ManualClock()).meterRegistry(meters)
+        .circuitBreaker("payments").retryBudget("payments", RetryBudgetConfig.ofDefaults())
+        .adaptiveLimit("payments", AdaptiveLimitConfig.ofDefaults())
+        .build();
+    r.decorate(() -> "ok").withDegradation("recommendations", () -> "none").build().get();
+    assertThat(meters.getMeters()).isNotEmpty().allSatisfy(m -> {
+      String name = m.getId().getName();
+      if (name.startsWith("heal.") || name.startsWith("resilience4j.circuitbreaker.")) {
+        assertThat(m.getId().getDescription()).as("HELP of %s", name).isNotBlank();
+      }
+    });
+    var cb = r.circuitBreaker("payments").orElseThrow();
+    cb.transitionToOpenState();
+    assertThat(cb.tryAcquirePermission()).isFalse();
+    cb.transitionToHalfOpenState(); // resilience4j's own count restarts here
+    assertThat(meters.get("resilience4j.circuitbreaker.not.permitted.calls").functionCounter()
+        .count()).isEqualTo(1.0);
+    assertThat(meters.get("heal.resilience.circuitbreaker.transitions").functionCounter()
+        .count()).isEqualTo(2.0);
   }
 }

@@ -54,7 +54,6 @@ class ResilienceConfigTest {
           initialLimit: 4
           maxLimit: 40
         dependencyScope.ledger: INSTANCE
-        batchSuccesses.ledger: false
       """;
 
   @Test
@@ -90,16 +89,10 @@ class ResilienceConfigTest {
         .isEqualTo(Duration.ofSeconds(2));
     assertThat(r.dependencyScope("ledger")).isEqualTo(DependencyScope.INSTANCE);
     assertThat(r.dependencyScope("payments")).isEqualTo(DependencyScope.SHARED);
-    // every breaker is heal's front; ledger's hands each success over one by one
-    assertThat(r.circuitBreaker("ledger").orElseThrow())
-        .isInstanceOfSatisfying(HealCircuitBreaker.class, f -> assertThat(f.batching()).isFalse());
+    // every breaker is heal's front, and the registry holds the front
+    assertThat(r.circuitBreaker("ledger").orElseThrow()).isInstanceOf(HealCircuitBreaker.class);
     assertThat(r.circuitBreakerRegistry().circuitBreaker("ledger"))
         .isSameAs(r.circuitBreaker("ledger").orElseThrow());
-    // payments has a TIME_BASED window, which is never batched; a default breaker is
-    assertThat(((HealCircuitBreaker) r.circuitBreaker("payments").orElseThrow()).batching())
-        .isFalse();
-    assertThat(((HealCircuitBreaker) Resilience.builder().circuitBreaker("x").build()
-        .circuitBreaker("x").orElseThrow()).batching()).isTrue();
   }
 
   @Test
@@ -153,9 +146,11 @@ class ResilienceConfigTest {
         "resilience4j.circuitbreaker.instances.p.recordExceptions: [com.example.Nope]\n"))
         .hasMessageContaining("class com.example.Nope was not found");
     assertThatThrownBy(() -> ResilienceConfig.fromYaml(
-        "heal.resilience.batchSuccesses.p: sometimes\n"))
+        "resilience4j.circuitbreaker.instances.p.automaticTransitionFromOpenToHalfOpenEnabled: "
+            + "sometimes\n"))
         .isInstanceOf(ResilienceException.class)
-        .hasMessageStartingWith("heal.resilience.batchSuccesses.p: expected");
+        .hasMessageStartingWith(
+            "resilience4j.circuitbreaker.instances.p.automaticTransitionFromOpenToHalfOpenEnabled: expected");
   }
 
   @Test
@@ -180,11 +175,9 @@ class ResilienceConfigTest {
         .config(ResilienceConfig.fromYaml("heal.resilience.dependencyScope.ghost: SHARED\n"))
         .build())
         .hasMessageContaining("'ghost', which is not a configured circuit breaker");
-    assertThatThrownBy(() -> Resilience.builder()
-        .config(ResilienceConfig.fromYaml("heal.resilience.batchSuccesses.ghost: false\n"))
-        .build())
+    assertThatThrownBy(() -> ResilienceConfig.fromYaml("heal.resilience.batchSuccesses.p: false\n"))
         .isInstanceOf(ResilienceException.class)
-        .hasMessageContaining("batchSuccesses given for 'ghost', which is not a configured circuit breaker");
+        .hasMessageContaining("unknown key 'heal.resilience.batchSuccesses.p'");
   }
 
   @Test
@@ -201,5 +194,66 @@ class ResilienceConfigTest {
         .isEqualTo(SlidingWindowSynchronizationStrategy.SYNCHRONIZED);
     assertThat(c.getSlowCallDurationThreshold()).isEqualTo(Duration.ofSeconds(2));
     assertThat(c.getSlowCallRateThreshold()).isEqualTo(80f);
+  }
+
+  /**
+   * Issue 13, problem 7: a resilience4j-spring-boot3 style application.yml, kebab-case, with the
+   * Spring Boot-only settings and every section, loads with every value it sets.
+   */
+  @Test
+  void loadsASpringBootStyleApplicationYmlInKebabCase() {
+    ResilienceConfig c = ResilienceConfig.fromYaml("""
+        server.port: 8080
+        resilience4j:
+          circuitbreaker:
+            circuit-breaker-aspect-order: 1
+            configs:
+              default:
+                sliding-window-size: 20
+                register-health-indicator: true
+                event-consumer-buffer-size: 10
+            instances:
+              payments-api:
+                base-config: default
+                failure-rate-threshold: 40
+                wait-duration-in-open-state: 10s
+                permitted-number-of-calls-in-half-open-state: 3
+                allow-health-indicator-to-fail: false
+          retry:
+            retry-aspect-order: 2
+            instances:
+              payments-api: { max-attempts: 4, wait-duration: 200ms }
+          bulkhead.instances.payments-api.max-concurrent-calls: 9
+          thread-pool-bulkhead.instances.payments-api.max-thread-pool-size: 4
+          ratelimiter.instances.payments-api: { limit-for-period: 7, limit-refresh-period: 1s }
+          timelimiter.instances.payments-api.timeout-duration: 3s
+        heal.resilience:
+          dependency-scope.payments-api: INSTANCE
+          retrybudget.instances.payments-api.min-retries-per-second: 4
+        """);
+    CircuitBreakerConfig cb = c.circuitBreaker("payments-api").orElseThrow();
+    assertThat(cb.getSlidingWindowSize()).isEqualTo(20);
+    assertThat(cb.getFailureRateThreshold()).isEqualTo(40f);
+    assertThat(cb.getWaitIntervalFunctionInOpenState().apply(1)).isEqualTo(10_000L);
+    assertThat(cb.getPermittedNumberOfCallsInHalfOpenState()).isEqualTo(3);
+    assertThat(c.retry("payments-api").orElseThrow().getMaxAttempts()).isEqualTo(4);
+    assertThat(c.retryBudget("payments-api").orElseThrow().minRetriesPerSecond()).isEqualTo(4);
+    Resilience r = Resilience.builder().config(c).build();
+    assertThat(r.bulkhead("payments-api").orElseThrow().getBulkheadConfig()
+        .getMaxConcurrentCalls()).isEqualTo(9);
+    assertThat(r.rateLimiter("payments-api").orElseThrow().getRateLimiterConfig()
+        .getLimitForPeriod()).isEqualTo(7);
+    assertThat(r.timeLimiter("payments-api").orElseThrow().getTimeLimiterConfig()
+        .getTimeoutDuration()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(r.dependencyScope("payments-api")).isEqualTo(DependencyScope.INSTANCE);
+  }
+
+  @Test
+  void anUnknownKeyNamesItsPathAndTheNearestKnownKey() {
+    assertThatThrownBy(() -> ResilienceConfig.fromYaml(
+        "resilience4j.circuitbreaker.instances.p.failure-rate-treshold: 40\n"))
+        .isInstanceOf(ResilienceException.class)
+        .hasMessageContaining("unknown key 'resilience4j.circuitbreaker.instances.p.failureRateTreshold'")
+        .hasMessageContaining("did you mean 'failureRateThreshold'?");
   }
 }

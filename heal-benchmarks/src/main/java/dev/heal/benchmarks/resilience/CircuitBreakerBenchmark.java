@@ -4,12 +4,16 @@ import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeExecutor;
 import dev.heal.core.health.HealthRegistry;
 import dev.heal.resilience.Resilience;
+import dev.heal.resilience.internal.HealCircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Supplier;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -27,16 +31,19 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * A trivial protected call (returns a constant) through: nothing; resilience4j's default circuit
  * breaker; the same with {@code TaggedCircuitBreakerMetrics}; heal's annotated proxy with a
- * circuit breaker, metrics and the health bridge; heal's programmatic decorator (same); Failsafe 3's
+ * circuit breaker, metrics and the health bridge (health checks running every 100 ms, so the
+ * bridge reads the breaker during the run); heal's programmatic decorator (same); Failsafe 3's
  * circuit breaker (executor and standalone permit API).
  *
- * <p>{@code healProxy} and {@code healDecorator} use heal's defaults (resilience4j's synchronized
- * window behind heal's front, which batches fast successes; slow-call detection; Micrometer
- * gauges; the health bridge); {@code healDecoratorUnbatched} is the decorator with {@code
- * batchSuccesses(name, false)}, every outcome recorded one by one; the {@code LockFree} variants
- * show resilience4j 2.4's lock-free window with and without heal. The {@code OnePercentFailures}
- * rows call resilience4j's {@code executeSupplier} on resilience4j's and on heal's breaker with
- * every 100th call failing, so heal's window is never clean and batches are really recorded.
+ * <p>heal's breaker is resilience4j's state machine behind a front that passes every call
+ * straight through (run 7 on; runs 5 and 6 measured a front that batched fast successes, dropped
+ * in issue 13 because it was not exact). The {@code ColdWindow} rows reset their breaker every
+ * 100 calls, so every call is among the first {@code minimumNumberOfCalls} of a CLOSED period.
+ * The {@code OnePercentFailures} rows fail every 100th call, through resilience4j's {@code
+ * executeSupplier} and through heal's proxy.
+ *
+ * <p>Every row counts the calls it makes; at the end of each fork the breaker must be CLOSED and,
+ * for heal's rows, heal's counters must equal the calls made, or the fork fails.
  *
  * <p>Run with {@code -t 1} and {@code -t 2}, and {@code -prof gc} for B/op. See docs/benchmarks.md
  * for the exact command and recorded results.
@@ -68,6 +75,25 @@ public class CircuitBreakerBenchmark {
     }
   }
 
+  /** The same service on a breaker the cold-window row resets every 100 calls. */
+  public interface ColdService {
+    @io.github.resilience4j.circuitbreaker.annotation.CircuitBreaker(name = "proxiedCold")
+    String call();
+  }
+
+  /** A service whose every 100th call fails, behind heal's proxy. */
+  public interface FailingService {
+    @io.github.resilience4j.circuitbreaker.annotation.CircuitBreaker(name = "proxiedFailing")
+    String call(Calls calls);
+  }
+
+  static final class FailingImpl implements FailingService {
+    @Override
+    public String call(Calls calls) {
+      return calls.next();
+    }
+  }
+
   static final class Impl implements Service {
     @Override
     public String call() {
@@ -79,9 +105,16 @@ public class CircuitBreakerBenchmark {
   static final RuntimeException FAILURE =
       new RuntimeException("1 % of calls fail", null, false, false) { };
 
-  /** Per-thread call counter: every 100th call of a "OnePercentFailures" row fails. */
+  /** Every thread's {@link Calls} of this fork; summed once all threads have stopped. */
+  static final Queue<Calls> CALLERS = new ConcurrentLinkedQueue<>();
+
+  /**
+   * Per-thread call counter: every row counts its calls here; every 100th call of a
+   * "OnePercentFailures" row fails.
+   */
   @State(Scope.Thread)
   public static class Calls {
+    long made;
     int n;
 
     String next() {
@@ -89,6 +122,11 @@ public class CircuitBreakerBenchmark {
         throw FAILURE;
       }
       return "ok";
+    }
+
+    @Setup(Level.Trial)
+    public void register() {
+      CALLERS.add(this);
     }
   }
 
@@ -99,7 +137,13 @@ public class CircuitBreakerBenchmark {
   private LockFreeService healProxyLockFree;
   private Service healProxy;
   private Supplier<String> healDecorator;
-  private Supplier<String> healDecoratorUnbatched;
+  private FailingService healProxyFailing;
+  private ColdService healProxyCold;
+  private CircuitBreaker healCold;
+  private CircuitBreaker r4jCold;
+  private Supplier<String> r4jColdCall;
+  private Resilience resilience;
+  private CircuitBreaker r4jDefault;
   private CircuitBreaker r4jFailing;
   private CircuitBreaker healFailing;
   private FailsafeExecutor<String> failsafe;
@@ -109,7 +153,10 @@ public class CircuitBreakerBenchmark {
   @Setup(Level.Trial)
   public void setUp() {
     Supplier<String> call = direct::call;
-    r4jRaw = CircuitBreaker.decorateSupplier(CircuitBreaker.ofDefaults("raw"), call);
+    r4jDefault = CircuitBreaker.ofDefaults("raw");
+    r4jRaw = CircuitBreaker.decorateSupplier(r4jDefault, call);
+    r4jCold = CircuitBreaker.ofDefaults("cold");
+    r4jColdCall = CircuitBreaker.decorateSupplier(r4jCold, call);
 
     r4jLockFree = CircuitBreaker.decorateSupplier(CircuitBreaker.of("lockFree",
         CircuitBreakerConfig.custom().slidingWindowSynchronizationStrategy(
@@ -120,84 +167,146 @@ public class CircuitBreakerBenchmark {
     TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(tagged).bindTo(new SimpleMeterRegistry());
     r4jTagged = CircuitBreaker.decorateSupplier(taggedCb, call);
 
-    health = HealthRegistry.builder().build(); // checks registered, not started: bridge wired
+    health = HealthRegistry.builder().build();
     r4jFailing = CircuitBreaker.ofDefaults("failing");
-    Resilience resilience = Resilience.builder()
+    resilience = Resilience.builder()
         .meterRegistry(new SimpleMeterRegistry())
         .healthRegistry(health)
+        .healthCheckInterval(Duration.ofMillis(100))
         .circuitBreaker("proxied")
         .circuitBreaker("decorated")
-        .circuitBreaker("unbatched")
-        .batchSuccesses("unbatched", false)
         .circuitBreaker("failing")
+        .circuitBreaker("proxiedFailing")
+        .circuitBreaker("proxiedCold")
         .circuitBreaker("proxiedLockFree", b -> b.slidingWindowSynchronizationStrategy(
             CircuitBreakerConfig.SlidingWindowSynchronizationStrategy.LOCK_FREE))
         .build();
     healProxyLockFree = resilience.proxy(LockFreeService.class, new LockFreeImpl());
     healProxy = resilience.proxy(Service.class, new Impl());
     healDecorator = resilience.decorate(call).withCircuitBreaker("decorated").build();
-    healDecoratorUnbatched = resilience.decorate(call).withCircuitBreaker("unbatched").build();
     healFailing = resilience.circuitBreaker("failing").orElseThrow();
+    healProxyFailing = resilience.proxy(FailingService.class, new FailingImpl());
+    healProxyCold = resilience.proxy(ColdService.class, () -> "ok");
+    healCold = resilience.circuitBreaker("proxiedCold").orElseThrow();
+    health.start(); // the bridge reads every breaker's state and metrics every 100 ms
 
     failsafeBreaker = dev.failsafe.CircuitBreaker.ofDefaults();
     failsafe = Failsafe.with(dev.failsafe.CircuitBreaker.<String>ofDefaults());
   }
 
+  /** Fails the fork unless every breaker is CLOSED and heal counted exactly the calls made. */
   @TearDown(Level.Trial)
   public void tearDown() {
     health.close();
+    for (CircuitBreaker cb : new CircuitBreaker[] {r4jDefault, r4jFailing, r4jCold}) {
+      requireClosed(cb);
+    }
+    long counted = 0;
+    for (String name : new String[] {"proxied", "decorated", "failing", "proxiedFailing",
+        "proxiedCold", "proxiedLockFree"}) {
+      HealCircuitBreaker cb = (HealCircuitBreaker) resilience.circuitBreaker(name).orElseThrow();
+      requireClosed(cb);
+      counted += cb.successes() + cb.failures() + cb.rejections();
+    }
+    long made = 0;
+    for (Calls c : CALLERS) {
+      made += c.made;
+    }
+    boolean healRow = counted > 0;
+    if (healRow && counted != made) {
+      throw new IllegalStateException("heal counted " + counted + " calls, " + made + " were made");
+    }
+  }
+
+  private static void requireClosed(CircuitBreaker cb) {
+    if (cb.getState() != CircuitBreaker.State.CLOSED) {
+      throw new IllegalStateException("breaker '" + cb.getName() + "' ended " + cb.getState());
+    }
   }
 
   @Benchmark
-  public String direct() {
+  public String direct(Calls calls) {
+    calls.made++;
     return direct.call();
   }
 
   @Benchmark
-  public String r4jCircuitBreaker() {
+  public String r4jCircuitBreaker(Calls calls) {
+    calls.made++;
     return r4jRaw.get();
   }
 
   @Benchmark
-  public String r4jCircuitBreakerTaggedMetrics() {
+  public String r4jCircuitBreakerTaggedMetrics(Calls calls) {
+    calls.made++;
     return r4jTagged.get();
   }
 
   @Benchmark
-  public String r4jCircuitBreakerLockFree() {
+  public String r4jCircuitBreakerLockFree(Calls calls) {
+    calls.made++;
     return r4jLockFree.get();
   }
 
   @Benchmark
-  public String healProxyLockFreeWindow() {
+  public String healProxyLockFreeWindow(Calls calls) {
+    calls.made++;
     return healProxyLockFree.call();
   }
 
   @Benchmark
-  public String healProxy() {
+  public String healProxy(Calls calls) {
+    calls.made++;
     return healProxy.call();
   }
 
   @Benchmark
-  public String healDecorator() {
+  public String healDecorator(Calls calls) {
+    calls.made++;
     return healDecorator.get();
-  }
-
-  @Benchmark
-  public String healDecoratorUnbatched() {
-    return healDecoratorUnbatched.get();
   }
 
   /** resilience4j's default breaker; every 100th call fails (it never opens: 1 % < 50 %). */
   @Benchmark
   public String r4jCircuitBreakerOnePercentFailures(Calls calls) {
+    calls.made++;
     return guarded(r4jFailing, calls);
   }
 
-  /** heal's default breaker, the same calls: its window is never clean, so batches are recorded. */
+  /** heal's default breaker, the same calls through resilience4j's executeSupplier. */
   @Benchmark
   public String healCircuitBreakerOnePercentFailures(Calls calls) {
+    calls.made++;
     return guarded(healFailing, calls);
+  }
+
+  /** heal's annotated proxy, every 100th call failing. */
+  @Benchmark
+  public String healProxyOnePercentFailures(Calls calls) {
+    calls.made++;
+    try {
+      return healProxyFailing.call(calls);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** resilience4j's default breaker, reset every 100 calls: always in its first 100 calls. */
+  @Benchmark
+  public String r4jCircuitBreakerColdWindow(Calls calls) {
+    if (++calls.made % 100 == 0) {
+      r4jCold.reset();
+    }
+    return r4jColdCall.get();
+  }
+
+  /** heal's proxy, its breaker reset every 100 calls. */
+  @Benchmark
+  public String healProxyColdWindow(Calls calls) {
+    if (++calls.made % 100 == 0) {
+      healCold.reset();
+    }
+    return healProxyCold.call();
   }
 
   private static String guarded(CircuitBreaker cb, Calls calls) {
@@ -209,12 +318,14 @@ public class CircuitBreakerBenchmark {
   }
 
   @Benchmark
-  public String failsafeExecutor() {
+  public String failsafeExecutor(Calls calls) {
+    calls.made++;
     return failsafe.get(direct::call);
   }
 
   @Benchmark
-  public String failsafeStandalone() {
+  public String failsafeStandalone(Calls calls) {
+    calls.made++;
     if (!failsafeBreaker.tryAcquirePermit()) {
       return null;
     }

@@ -3,25 +3,36 @@ package dev.heal.resilience.internal;
 import dev.heal.core.healer.Signal;
 import dev.heal.core.time.HealClock;
 import dev.heal.resilience.ResilienceSignals;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker.StateTransition;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Watches one resilience4j circuit breaker without subscribing to its event publisher: a
- * subscriber there makes resilience4j allocate an event object (with a {@code ZonedDateTime}) on
- * every call. Instead heal compares the breaker's state after each call it protects (one volatile
- * read) and on every health check run, and turns a change into a transition: a {@link Signal}, an
- * OpenTelemetry span event, a log line and the listeners.
+ * Watches one circuit breaker through resilience4j's own state-transition events, so every
+ * transition is reported, flaps included (OPEN → HALF_OPEN → OPEN between two calls is two
+ * transitions, not "no change"). Each becomes a {@link Signal}, an OpenTelemetry span event, a
+ * log line and a call of the listeners.
  *
- * <p>Thread-safe. Transitions are reported in order, once each.
+ * <p>Subscribing costs: resilience4j creates an event object for every recorded call once its
+ * publisher has any consumer (docs/benchmarks.md, run 7, gives the measured price).
+ *
+ * <p>Thread-safe, and no lock is held while signals and listeners run. resilience4j publishes a
+ * transition on the thread that made it; the observer queues it and delivers the queue on one
+ * thread at a time, in the order the events were published, without ever waiting: a thread that
+ * finds another one delivering leaves its transition to that thread. So a listener that blocks on
+ * another thread which itself changes the breaker's state cannot deadlock, and a listener that
+ * changes the state itself is not re-entered.
  */
 public final class CircuitBreakerObserver {
   private static final Logger log = LoggerFactory.getLogger(CircuitBreakerObserver.class);
@@ -33,30 +44,27 @@ public final class CircuitBreakerObserver {
   private final SafeSink sink;
   private final HealClock clock;
   private final CopyOnWriteArrayList<BiConsumer<State, State>> listeners = new CopyOnWriteArrayList<>();
-  private volatile State lastSeen;
+  private final Queue<StateTransition> published = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean delivering = new AtomicBoolean();
+  private final LongAdder delivered = new LongAdder();
 
   public CircuitBreakerObserver(HealCircuitBreaker cb, SafeSink sink, HealClock clock) {
     this.cb = cb;
     this.sink = sink;
     this.clock = clock;
-    this.lastSeen = cb.getState();
+    cb.getEventPublisher().onStateTransition(e -> {
+      published.add(e.getStateTransition());
+      deliver();
+    });
   }
 
   public HealCircuitBreaker circuitBreaker() {
     return cb;
   }
 
-  /** Adds a listener called with (from, to) on every transition, on the observing thread. */
+  /** Adds a listener called with (from, to) on every transition, outside any heal lock. */
   public void addListener(BiConsumer<State, State> listener) {
     listeners.add(listener);
-  }
-
-  /** Checks the state; call after a protected call. Cheap when nothing changed. */
-  public void check() {
-    State now = cb.getState();
-    if (now != lastSeen) {
-      transition();
-    }
   }
 
   public long successes() {
@@ -71,13 +79,26 @@ public final class CircuitBreakerObserver {
     return cb.rejections();
   }
 
-  private synchronized void transition() {
-    State from = lastSeen;
-    State to = cb.getState();
-    if (to == from) {
-      return;
+  /** Transitions delivered so far, cumulative. */
+  public long transitions() {
+    return delivered.sum();
+  }
+
+  /** Delivers what is queued unless another thread is delivering (it then delivers ours too). */
+  private void deliver() {
+    while (!published.isEmpty() && delivering.compareAndSet(false, true)) {
+      try {
+        for (StateTransition t; (t = published.poll()) != null; ) {
+          report(t.getFromState(), t.getToState());
+        }
+      } finally {
+        delivering.set(false);
+      }
     }
-    lastSeen = to;
+  }
+
+  private void report(State from, State to) {
+    delivered.increment();
     boolean firing = to == State.OPEN || to == State.FORCED_OPEN || to == State.HALF_OPEN;
     String name = cb.getName();
     String message = "circuit breaker '" + name + "' changed from " + from + " to " + to;

@@ -25,7 +25,9 @@ import java.util.function.BiConsumer;
  *
  * <p>Circuit breakers get resilience4j's own meter names ({@code resilience4j.circuitbreaker.*},
  * the same as {@code TaggedCircuitBreakerMetrics}) minus the per-call {@code calls} timer, plus
- * heal's cumulative call counter. Retries, bulkheads, rate limiters and time limiters are bound
+ * heal's cumulative call and transition counters. Every meter carries a description (Prometheus
+ * HELP text). {@code not.permitted.calls} is heal's cumulative count of refused calls, exact and
+ * monotonic; resilience4j's restarts with every state period. Retries, bulkheads, rate limiters and time limiters are bound
  * with resilience4j-micrometer's {@code Tagged*Metrics}.
  */
 public final class ResilienceMeters {
@@ -35,6 +37,10 @@ public final class ResilienceMeters {
    * exceptions included), rejected (not permitted).
    */
   public static final String CIRCUIT_BREAKER_CALLS = "heal.resilience.circuitbreaker.calls";
+  /** Circuit breaker state transitions, from resilience4j's transition events; tag name. */
+  public static final String CIRCUIT_BREAKER_TRANSITIONS = "heal.resilience.circuitbreaker.transitions";
+  private static final String CALLS_HELP = "Calls through the circuit breaker by outcome, cumulative";
+  private static final String RETRIES_HELP = "Retries the retry budget granted or refused, cumulative";
   /** Retry budget: requests recorded; tag name. */
   public static final String BUDGET_REQUESTS = "heal.resilience.retry.budget.requests";
   /** Retry budget: retries granted/refused; tags name, outcome. */
@@ -84,38 +90,52 @@ public final class ResilienceMeters {
           .register(registry);
       Gauge.builder(names.getBufferedCallsMetricName(), cb,
               c -> c.getMetrics().getNumberOfSuccessfulCalls())
-          .tag("name", n).tag("kind", "successful").register(registry);
+          .tag("name", n).tag("kind", "successful")
+          .description("The number of successful calls in the circuit breaker's window")
+          .register(registry);
       Gauge.builder(names.getBufferedCallsMetricName(), cb,
               c -> c.getMetrics().getNumberOfFailedCalls())
-          .tag("name", n).tag("kind", "failed").register(registry);
-      FunctionCounter.builder(names.getNotPermittedCallsMetricName(), cb,
-              c -> c.getMetrics().getNumberOfNotPermittedCalls())
-          .tag("name", n).tag("kind", "not_permitted").register(registry);
+          .tag("name", n).tag("kind", "failed")
+          .description("The number of failed calls in the circuit breaker's window")
+          .register(registry);
+      // heal's cumulative count: resilience4j's own restarts with every period, which would make
+      // this counter go backwards
+      FunctionCounter.builder(names.getNotPermittedCallsMetricName(), o,
+              CircuitBreakerObserver::rejections)
+          .tag("name", n).tag("kind", "not_permitted")
+          .description("The number of calls the circuit breaker did not permit, cumulative")
+          .register(registry);
       FunctionCounter.builder(CIRCUIT_BREAKER_CALLS, o, CircuitBreakerObserver::successes)
-          .tag("name", n).tag("outcome", "success").register(registry);
+          .tag("name", n).tag("outcome", "success").description(CALLS_HELP).register(registry);
       FunctionCounter.builder(CIRCUIT_BREAKER_CALLS, o, CircuitBreakerObserver::failures)
-          .tag("name", n).tag("outcome", "failure").register(registry);
+          .tag("name", n).tag("outcome", "failure").description(CALLS_HELP).register(registry);
       FunctionCounter.builder(CIRCUIT_BREAKER_CALLS, o, CircuitBreakerObserver::rejections)
-          .tag("name", n).tag("outcome", "rejected").register(registry);
+          .tag("name", n).tag("outcome", "rejected").description(CALLS_HELP).register(registry);
+      FunctionCounter.builder(CIRCUIT_BREAKER_TRANSITIONS, o, CircuitBreakerObserver::transitions)
+          .tag("name", n).description("State transitions of the circuit breaker, cumulative")
+          .register(registry);
     }
     budgets.forEach((n, b) -> {
       FunctionCounter.builder(BUDGET_REQUESTS, b, RetryBudget::requests).tag("name", n)
-          .register(registry);
+          .description("Requests the retry budget has seen, cumulative").register(registry);
       FunctionCounter.builder(BUDGET_RETRIES, b, RetryBudget::retriesGranted).tag("name", n)
-          .tag("outcome", "granted").register(registry);
+          .tag("outcome", "granted").description(RETRIES_HELP).register(registry);
       FunctionCounter.builder(BUDGET_RETRIES, b, RetryBudget::retriesRefused).tag("name", n)
-          .tag("outcome", "refused").register(registry);
-      Gauge.builder(BUDGET_AVAILABLE, b, RetryBudget::available).tag("name", n).register(registry);
+          .tag("outcome", "refused").description(RETRIES_HELP).register(registry);
+      Gauge.builder(BUDGET_AVAILABLE, b, RetryBudget::available).tag("name", n)
+          .description("Retries the budget would grant now").register(registry);
     });
     limiters.forEach((n, l) -> {
-      Gauge.builder(LIMIT, l, AdaptiveLimiter::limit).tag("name", n).register(registry);
+      Gauge.builder(LIMIT, l, AdaptiveLimiter::limit).tag("name", n)
+          .description("The adaptive concurrency limit now, in calls").register(registry);
       Gauge.builder(LIMIT_IN_FLIGHT, l, AdaptiveLimiter::inFlight).tag("name", n)
-          .register(registry);
+          .description("Calls in flight under the adaptive limit").register(registry);
       FunctionCounter.builder(LIMIT_ADMITTED, l, AdaptiveLimiter::admitted).tag("name", n)
-          .register(registry);
+          .description("Calls the adaptive limit admitted, cumulative").register(registry);
       for (Priority p : Priority.values()) {
         FunctionCounter.builder(LIMIT_REJECTED, l, x -> x.rejected(p)).tag("name", n)
-            .tag("priority", p.name().toLowerCase(Locale.ROOT)).register(registry);
+            .tag("priority", p.name().toLowerCase(Locale.ROOT))
+            .description("Calls the adaptive limit shed, cumulative").register(registry);
       }
     });
     degraded.forEach(degradedCounter());
@@ -130,6 +150,6 @@ public final class ResilienceMeters {
 
   private BiConsumer<String, LongAdder> degradedCounter() {
     return (f, a) -> FunctionCounter.builder(DEGRADED_CALLS, a, LongAdder::sum).tag("feature", f)
-        .register(registry);
+        .description("Calls answered by a degradation substitute, cumulative").register(registry);
   }
 }

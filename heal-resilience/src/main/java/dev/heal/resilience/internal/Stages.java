@@ -29,50 +29,56 @@ public final class Stages {
 
   // ---------------------------------------------------------------- circuit breaker
 
+  /**
+   * resilience4j's decorator semantics: an {@link Exception} is recorded through {@code onError}
+   * (resilience4j's predicates then decide failure or ignored), a returned value through {@code
+   * onResult}; an {@link Error} (any other {@link Throwable}) is not recorded, as resilience4j's decorators leave it, but the
+   * permission it took is released, so a half-open breaker does not lose a trial call to it.
+   */
   public static Invoker circuitBreaker(CircuitBreakerObserver obs, Invoker next) {
     HealCircuitBreaker cb = obs.circuitBreaker();
     return args -> {
       if (!cb.tryAcquirePermission()) {
-        obs.check();
         throw CallNotPermittedException.createCallNotPermittedException(cb);
       }
-      obs.check(); // OPEN -> HALF_OPEN happens inside tryAcquirePermission
       long start = cb.getCurrentTimestamp();
       Object result;
       try {
         result = next.invoke(args);
-      } catch (Throwable t) {
-        cb.onError(cb.getCurrentTimestamp() - start, cb.getTimestampUnit(), t);
-        obs.check();
+      } catch (Exception e) {
+        cb.onError(cb.getCurrentTimestamp() - start, cb.getTimestampUnit(), e);
+        throw e;
+      } catch (Throwable t) { // an Error (or a bare Throwable): not an outcome of the call
+        cb.releasePermission();
         throw t;
       }
       cb.onResult(cb.getCurrentTimestamp() - start, cb.getTimestampUnit(), result);
-      obs.check();
       return result;
     };
   }
 
+  /** The same rules as {@link #circuitBreaker}, on completion of the returned stage. */
   public static AsyncInvoker circuitBreakerAsync(CircuitBreakerObserver obs, AsyncInvoker next) {
     HealCircuitBreaker cb = obs.circuitBreaker();
     return args -> {
       if (!cb.tryAcquirePermission()) {
-        obs.check();
         return CompletableFuture.failedFuture(
             CallNotPermittedException.createCallNotPermittedException(cb));
       }
-      obs.check();
       long start = cb.getCurrentTimestamp();
       CompletableFuture<Object> out = new CompletableFuture<>();
       next.invoke(args).whenComplete((r, e) -> {
         long d = cb.getCurrentTimestamp() - start;
         if (e != null) {
           Throwable cause = unwrap(e);
-          cb.onError(d, cb.getTimestampUnit(), cause);
-          obs.check();
+          if (cause instanceof Exception) {
+            cb.onError(d, cb.getTimestampUnit(), cause);
+          } else {
+            cb.releasePermission();
+          }
           out.completeExceptionally(cause);
         } else {
           cb.onResult(d, cb.getTimestampUnit(), r);
-          obs.check();
           out.complete(r);
         }
       });

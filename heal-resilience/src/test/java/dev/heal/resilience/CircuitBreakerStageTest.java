@@ -1,0 +1,121 @@
+package dev.heal.resilience;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.heal.core.healer.Signal;
+import dev.heal.core.time.ManualClock;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+/** The circuit breaker stage (sync and async) and the transitions heal reports from it. */
+class CircuitBreakerStageTest {
+  private final ManualClock clock = new ManualClock();
+  private final RecordingSignalSink sink = new RecordingSignalSink();
+
+  private Resilience resilience() {
+    return Resilience.builder().clock(clock).signals(sink)
+        .circuitBreaker("backend", b -> b.slidingWindowSize(2).minimumNumberOfCalls(2)
+            .failureRateThreshold(50).permittedNumberOfCallsInHalfOpenState(1)
+            .waitDurationInOpenState(Duration.ofSeconds(30)))
+        .build();
+  }
+
+  /** Issue 13, problem 4: resilience4j's decorators leave Errors unrecorded; so does heal. */
+  @Test
+  void anErrorIsNotRecordedAndGivesItsHalfOpenPermissionBack() {
+    Resilience r = resilience();
+    CircuitBreaker cb = r.circuitBreaker("backend").orElseThrow();
+    Supplier<String> overflowing = r.<String>decorate(() -> {
+      throw new StackOverflowError("deep");
+    }).withCircuitBreaker("backend").build();
+    for (int i = 0; i < 3; i++) {
+      assertThatThrownBy(overflowing::get).isInstanceOf(StackOverflowError.class);
+    }
+    assertThat(cb.getMetrics().getNumberOfBufferedCalls()).isZero();
+    assertThat(cb.getState()).isEqualTo(State.CLOSED);
+
+    cb.transitionToOpenState();
+    cb.transitionToHalfOpenState(); // one trial call
+    assertThatThrownBy(overflowing::get).isInstanceOf(StackOverflowError.class);
+    assertThat(r.decorate(() -> "ok").withCircuitBreaker("backend").build().get())
+        .as("the trial permission came back").isEqualTo("ok");
+    assertThat(cb.getState()).isEqualTo(State.CLOSED);
+  }
+
+  @Test
+  void anAsyncErrorIsNotRecordedEitherAndAnAsyncExceptionIs() throws Exception {
+    Resilience r = resilience();
+    CircuitBreaker cb = r.circuitBreaker("backend").orElseThrow();
+    Supplier<CompletionStage<String>> erring = r.decorateCompletionStage(
+        () -> CompletableFuture.<String>failedFuture(new AssertionError("bad")))
+        .withCircuitBreaker("backend").build();
+    assertThatThrownBy(() -> erring.get().toCompletableFuture().get())
+        .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(AssertionError.class);
+    assertThat(cb.getMetrics().getNumberOfBufferedCalls()).isZero();
+    Supplier<CompletionStage<String>> failing = r.decorateCompletionStage(
+        () -> CompletableFuture.<String>failedFuture(new IllegalStateException("down")))
+        .withCircuitBreaker("backend").build();
+    assertThatThrownBy(() -> failing.get().toCompletableFuture().get())
+        .hasCauseInstanceOf(IllegalStateException.class);
+    assertThat(cb.getMetrics().getNumberOfFailedCalls()).isEqualTo(1);
+  }
+
+  /** Issue 13, problem 6: OPEN → HALF_OPEN → OPEN between two protected calls is two transitions. */
+  @Test
+  void aFlapBetweenTwoCallsIsReportedAsEveryTransition() {
+    Resilience r = resilience();
+    CircuitBreaker cb = r.circuitBreaker("backend").orElseThrow();
+    cb.transitionToOpenState();
+    cb.transitionToHalfOpenState();
+    cb.transitionToOpenState();
+    assertThat(sink.from(ResilienceSignals.CIRCUIT_BREAKER)).extracting(Signal::message)
+        .containsExactly(
+            "circuit breaker 'backend' changed from CLOSED to OPEN",
+            "circuit breaker 'backend' changed from OPEN to HALF_OPEN",
+            "circuit breaker 'backend' changed from HALF_OPEN to OPEN");
+  }
+
+  /**
+   * A signal sink that blocks until another thread has changed the breaker's state again must not
+   * deadlock: the other thread's transition is queued and delivered after the first, in order.
+   */
+  @Test
+  void aSinkThatWaitsForAnotherTransitionDoesNotDeadlock() {
+    List<String> delivered = new ArrayList<>();
+    CountDownLatch otherTransitioned = new CountDownLatch(1);
+    CircuitBreaker[] cb = new CircuitBreaker[1];
+    Resilience r = Resilience.builder().clock(clock)
+        .signals(s -> {
+          delivered.add(s.labels().get(ResilienceSignals.STATE));
+          if (delivered.size() == 1) {
+            Thread other = new Thread(() -> {
+              cb[0].transitionToHalfOpenState();
+              otherTransitioned.countDown();
+            });
+            other.setDaemon(true);
+            other.start();
+            try {
+              assertThat(otherTransitioned.await(10, TimeUnit.SECONDS)).isTrue();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+        })
+        .circuitBreaker("backend")
+        .build();
+    cb[0] = r.circuitBreaker("backend").orElseThrow();
+    cb[0].transitionToOpenState();
+    assertThat(delivered).containsExactly("OPEN", "HALF_OPEN");
+  }
+}
