@@ -52,6 +52,9 @@ public final class ResilienceMeters {
   /** Calls answered by a degradation substitute; tag feature. */
   public static final String DEGRADED_CALLS = "heal.resilience.degraded.calls";
 
+  private static final String CALLS_HELP = "Calls through a heal circuit breaker";
+  private static final String RETRIES_HELP = "Retries the retry budget granted or refused";
+
   private final Resilience resilience;
   private volatile MeterRegistry registry;
 
@@ -84,38 +87,44 @@ public final class ResilienceMeters {
           .register(registry);
       Gauge.builder(names.getBufferedCallsMetricName(), cb,
               c -> c.getMetrics().getNumberOfSuccessfulCalls())
-          .tag("name", n).tag("kind", "successful").register(registry);
+          .tag("name", n).tag("kind", "successful")
+          .description("The number of buffered calls stored in the sliding window").register(registry);
       Gauge.builder(names.getBufferedCallsMetricName(), cb,
               c -> c.getMetrics().getNumberOfFailedCalls())
-          .tag("name", n).tag("kind", "failed").register(registry);
+          .tag("name", n).tag("kind", "failed")
+          .description("The number of buffered calls stored in the sliding window").register(registry);
       FunctionCounter.builder(names.getNotPermittedCallsMetricName(), cb,
               c -> c.getMetrics().getNumberOfNotPermittedCalls())
-          .tag("name", n).tag("kind", "not_permitted").register(registry);
+          .tag("name", n).tag("kind", "not_permitted")
+          .description("The number of not permitted calls").register(registry);
       FunctionCounter.builder(CIRCUIT_BREAKER_CALLS, o, CircuitBreakerObserver::successes)
-          .tag("name", n).tag("outcome", "success").register(registry);
+          .tag("name", n).tag("outcome", "success").description(CALLS_HELP).register(registry);
       FunctionCounter.builder(CIRCUIT_BREAKER_CALLS, o, CircuitBreakerObserver::failures)
-          .tag("name", n).tag("outcome", "failure").register(registry);
+          .tag("name", n).tag("outcome", "failure").description(CALLS_HELP).register(registry);
       FunctionCounter.builder(CIRCUIT_BREAKER_CALLS, o, CircuitBreakerObserver::rejections)
-          .tag("name", n).tag("outcome", "rejected").register(registry);
+          .tag("name", n).tag("outcome", "rejected").description(CALLS_HELP).register(registry);
     }
     budgets.forEach((n, b) -> {
       FunctionCounter.builder(BUDGET_REQUESTS, b, RetryBudget::requests).tag("name", n)
-          .register(registry);
+          .description("Requests recorded by the retry budget").register(registry);
       FunctionCounter.builder(BUDGET_RETRIES, b, RetryBudget::retriesGranted).tag("name", n)
-          .tag("outcome", "granted").register(registry);
+          .tag("outcome", "granted").description(RETRIES_HELP).register(registry);
       FunctionCounter.builder(BUDGET_RETRIES, b, RetryBudget::retriesRefused).tag("name", n)
-          .tag("outcome", "refused").register(registry);
-      Gauge.builder(BUDGET_AVAILABLE, b, RetryBudget::available).tag("name", n).register(registry);
+          .tag("outcome", "refused").description(RETRIES_HELP).register(registry);
+      Gauge.builder(BUDGET_AVAILABLE, b, RetryBudget::available).tag("name", n)
+          .description("Retries the budget allows right now").register(registry);
     });
     limiters.forEach((n, l) -> {
-      Gauge.builder(LIMIT, l, AdaptiveLimiter::limit).tag("name", n).register(registry);
+      Gauge.builder(LIMIT, l, AdaptiveLimiter::limit).tag("name", n)
+          .description("Current adaptive concurrency limit").register(registry);
       Gauge.builder(LIMIT_IN_FLIGHT, l, AdaptiveLimiter::inFlight).tag("name", n)
-          .register(registry);
+          .description("Calls in flight under the adaptive limit").register(registry);
       FunctionCounter.builder(LIMIT_ADMITTED, l, AdaptiveLimiter::admitted).tag("name", n)
-          .register(registry);
+          .description("Calls the adaptive limit admitted").register(registry);
       for (Priority p : Priority.values()) {
         FunctionCounter.builder(LIMIT_REJECTED, l, x -> x.rejected(p)).tag("name", n)
-            .tag("priority", p.name().toLowerCase(Locale.ROOT)).register(registry);
+            .tag("priority", p.name().toLowerCase(Locale.ROOT))
+            .description("Calls the adaptive limit shed").register(registry);
       }
     });
     degraded.forEach(degradedCounter());
@@ -130,6 +139,6 @@ public final class ResilienceMeters {
 
   private BiConsumer<String, LongAdder> degradedCounter() {
     return (f, a) -> FunctionCounter.builder(DEGRADED_CALLS, a, LongAdder::sum).tag("feature", f)
-        .register(registry);
+        .description("Calls answered by a degradation substitute").register(registry);
   }
 }
