@@ -49,9 +49,12 @@ public final class ResilienceReference implements ReferenceCatalog {
             .field("episodeQuietPeriod", "")
             .set("circuitBreaker", "heal's defaults, see the file keys", "").fileKey(CB + "*")
             .set("retry", "heal's defaults, see the file keys", "").fileKey(RETRY + "*")
-            .set("bulkhead", "resilience4j's defaults", "", "Adds a named bulkhead (resilience4j `BulkheadConfig`).").fileKey(BULKHEAD + "*")
-            .set("rateLimiter", "resilience4j's defaults", "", "Adds a named rate limiter (resilience4j `RateLimiterConfig`).").fileKey(RATE + "*")
-            .set("timeLimiter", "resilience4j's defaults", "", "Adds a named time limiter (resilience4j `TimeLimiterConfig`).").fileKey(TIME + "*")
+            .set("bulkhead", "resilience4j's defaults", "",
+        "Adds a named bulkhead (resilience4j `BulkheadConfig`).").fileKey(BULKHEAD + "*")
+            .set("rateLimiter", "resilience4j's defaults", "",
+        "Adds a named rate limiter (resilience4j `RateLimiterConfig`).").fileKey(RATE + "*")
+            .set("timeLimiter", "resilience4j's defaults", "",
+        "Adds a named time limiter (resilience4j `TimeLimiterConfig`).").fileKey(TIME + "*")
             .set("retryBudget", "none", "", "Adds a named retry budget.").fileKey(BUDGET + "*")
             .set("adaptiveLimit", "none", "", "Adds a named adaptive concurrency limit.").fileKey(LIMIT + "*")
             .set("dependencyScope", DependencyScope.SHARED, "")
@@ -97,86 +100,84 @@ public final class ResilienceReference implements ReferenceCatalog {
     Class<?> rlb = RateLimiterConfig.Builder.class;
     Class<?> tb = TimeLimiterConfig.Builder.class;
     List<FileKey> k = new ArrayList<>();
-    String base = "the `configs.<config>` whose settings come first; default `configs.default` when defined";
-    k.add(new FileKey(CB + "baseConfig", cbb, "build", "`default`", "", base));
-    k.add(new FileKey(CB + "failureRateThreshold", cbb, "failureRateThreshold", cb.getFailureRateThreshold(), "%",
+    k.add(baseConfig(CB, cbb));
+    k.add(key(CB, cbb, "failureRateThreshold", cb.getFailureRateThreshold(), "%",
         "failure rate at or above which the breaker opens"));
-    k.add(new FileKey(CB + "slowCallRateThreshold", cbb, "slowCallRateThreshold", cb.getSlowCallRateThreshold(), "%",
+    k.add(key(CB, cbb, "slowCallRateThreshold", cb.getSlowCallRateThreshold(), "%",
         "slow-call rate at or above which the breaker opens"));
-    k.add(new FileKey(CB + "slowCallDurationThreshold", cbb, "slowCallDurationThreshold",
-        cb.getSlowCallDurationThreshold(), "duration", "calls slower than this count as slow"));
-    k.add(new FileKey(CB + "waitDurationInOpenState", cbb, "waitDurationInOpenState",
+    k.add(key(CB, cbb, "slowCallDurationThreshold", cb.getSlowCallDurationThreshold(), "duration",
+        "calls slower than this count as slow"));
+    k.add(key(CB, cbb, "waitDurationInOpenState",
         Duration.ofMillis(cb.getWaitIntervalFunctionInOpenState().apply(1)), "duration",
         "how long the breaker stays open before it lets trial calls through"));
-    k.add(new FileKey(CB + "maxWaitDurationInHalfOpenState", cbb, "maxWaitDurationInHalfOpenState",
-        cb.getMaxWaitDurationInHalfOpenState(), "duration", "longest stay half-open; 0 waits for the trial calls"));
-    k.add(new FileKey(CB + "permittedNumberOfCallsInHalfOpenState", cbb, "permittedNumberOfCallsInHalfOpenState",
+    k.add(key(CB, cbb, "maxWaitDurationInHalfOpenState", cb.getMaxWaitDurationInHalfOpenState(),
+        "duration", "longest stay half-open; 0 waits for the trial calls"));
+    k.add(key(CB, cbb, "permittedNumberOfCallsInHalfOpenState",
         cb.getPermittedNumberOfCallsInHalfOpenState(), "calls", "trial calls allowed while half-open"));
-    k.add(new FileKey(CB + "slidingWindowSize", cbb, "slidingWindowSize", cb.getSlidingWindowSize(),
-        "calls or seconds", "size of the window the rates are computed over (calls, or seconds when time-based)"));
-    k.add(new FileKey(CB + "minimumNumberOfCalls", cbb, "minimumNumberOfCalls", cb.getMinimumNumberOfCalls(),
+    k.add(key(CB, cbb, "slidingWindowSize", cb.getSlidingWindowSize(),
+        "calls or seconds",
+        "size of the window the rates are computed over (calls, or seconds when time-based)"));
+    k.add(key(CB, cbb, "minimumNumberOfCalls", cb.getMinimumNumberOfCalls(),
         "calls", "calls in the window before the rates are acted on"));
-    k.add(new FileKey(CB + "slidingWindowType", cbb, "slidingWindowType", cb.getSlidingWindowType(), "",
+    k.add(key(CB, cbb, "slidingWindowType", cb.getSlidingWindowType(), "",
         "`COUNT_BASED` or `TIME_BASED`"));
-    k.add(new FileKey(CB + "slidingWindowSynchronizationStrategy", cbb, "slidingWindowSynchronizationStrategy",
+    k.add(key(CB, cbb, "slidingWindowSynchronizationStrategy",
         cb.getSlidingWindowSynchronizationStrategy(), "", "`SYNCHRONIZED` or `LOCK_FREE` window"));
     k.add(new FileKey(CB + "automaticTransitionFromOpenToHalfOpenEnabled", cbb,
         "automaticTransitionFromOpenToHalfOpenEnabled", cb.isAutomaticTransitionFromOpenToHalfOpenEnabled(), "",
         "go half-open when the wait ends, without waiting for a call"));
-    k.add(new FileKey(CB + "writableStackTraceEnabled", cbb, "writableStackTraceEnabled",
-        cb.isWritableStackTraceEnabled(), "", "whether refusals carry a stack trace"));
-    k.add(new FileKey(CB + "recordExceptions", cbb, "recordExceptions", "all exceptions", "class names",
+    k.add(stackTrace(CB, cbb, cb.isWritableStackTraceEnabled()));
+    k.add(key(CB, cbb, "recordExceptions", "all exceptions", "class names",
         "exceptions that count as failures (comma-separated or a list)"));
-    k.add(new FileKey(CB + "ignoreExceptions", cbb, "ignoreExceptions", "none", "class names",
+    k.add(key(CB, cbb, "ignoreExceptions", "none", "class names",
         "exceptions that count as neither failure nor success"));
-    k.add(new FileKey(CB + "initialState", cbb, "initialState", cb.getInitialState(), "", "state a new breaker starts in"));
+    k.add(key(CB, cbb, "initialState", cb.getInitialState(), "", "state a new breaker starts in"));
 
-    k.add(new FileKey(RETRY + "baseConfig", rb, "build", "`default`", "", base));
-    k.add(new FileKey(RETRY + "maxAttempts", rb, "maxAttempts", retry.getMaxAttempts(), "attempts",
+    k.add(baseConfig(RETRY, rb));
+    k.add(key(RETRY, rb, "maxAttempts", retry.getMaxAttempts(), "attempts",
         "attempts including the first call"));
-    k.add(new FileKey(RETRY + "waitDuration", rb, "intervalFunction", "`100ms`", "duration", "wait before the first retry"));
+    k.add(new FileKey(RETRY + "waitDuration", rb, "intervalFunction", "`100ms`", "duration",
+        "wait before the first retry"));
     k.add(new FileKey(RETRY + "enableExponentialBackoff", rb, "intervalFunction", true, "",
         "multiply the wait by `exponentialBackoffMultiplier` each retry"));
     k.add(new FileKey(RETRY + "exponentialBackoffMultiplier", rb, "intervalFunction", 2.0, "factor",
         "growth of the wait per retry"));
-    k.add(new FileKey(RETRY + "exponentialMaxWaitDuration", rb, "intervalFunction", Duration.ofSeconds(10), "duration",
+    k.add(new FileKey(RETRY + "exponentialMaxWaitDuration", rb, "intervalFunction",
+        Duration.ofSeconds(10), "duration",
         "longest wait"));
     k.add(new FileKey(RETRY + "enableRandomizedWait", rb, "intervalFunction", true, "", "jitter the wait"));
     k.add(new FileKey(RETRY + "randomizedWaitFactor", rb, "intervalFunction", 0.5, "fraction",
         "jitter: the wait varies by ± this share"));
-    k.add(new FileKey(RETRY + "retryExceptions", rb, "retryExceptions", "all exceptions", "class names",
+    k.add(key(RETRY, rb, "retryExceptions", "all exceptions", "class names",
         "exceptions that are retried"));
-    k.add(new FileKey(RETRY + "ignoreExceptions", rb, "ignoreExceptions", "none", "class names",
+    k.add(key(RETRY, rb, "ignoreExceptions", "none", "class names",
         "exceptions that are never retried"));
-    k.add(new FileKey(RETRY + "failAfterMaxAttempts", rb, "failAfterMaxAttempts", retry.isFailAfterMaxAttempts(), "",
+    k.add(key(RETRY, rb, "failAfterMaxAttempts", retry.isFailAfterMaxAttempts(), "",
         "throw `MaxRetriesExceededException` when a result predicate still fails after the last attempt"));
-    k.add(new FileKey(RETRY + "writableStackTraceEnabled", rb, "writableStackTraceEnabled",
-        retry.isWritableStackTraceEnabled(), "", "whether refusals carry a stack trace"));
+    k.add(stackTrace(RETRY, rb, retry.isWritableStackTraceEnabled()));
 
-    k.add(new FileKey(BULKHEAD + "baseConfig", bb, "build", "`default`", "", base));
-    k.add(new FileKey(BULKHEAD + "maxConcurrentCalls", bb, "maxConcurrentCalls", bulkhead.getMaxConcurrentCalls(),
+    k.add(baseConfig(BULKHEAD, bb));
+    k.add(key(BULKHEAD, bb, "maxConcurrentCalls", bulkhead.getMaxConcurrentCalls(),
         "calls", "calls allowed at once"));
-    k.add(new FileKey(BULKHEAD + "maxWaitDuration", bb, "maxWaitDuration", bulkhead.getMaxWaitDuration(), "duration",
+    k.add(key(BULKHEAD, bb, "maxWaitDuration", bulkhead.getMaxWaitDuration(), "duration",
         "how long a call waits for a permit"));
-    k.add(new FileKey(BULKHEAD + "writableStackTraceEnabled", bb, "writableStackTraceEnabled",
-        bulkhead.isWritableStackTraceEnabled(), "", "whether refusals carry a stack trace"));
-    k.add(new FileKey(BULKHEAD + "fairCallHandlingStrategyEnabled", bb, "fairCallHandlingStrategyEnabled",
-        bulkhead.isFairCallHandlingEnabled(), "", "hand out permits in arrival order"));
+    k.add(stackTrace(BULKHEAD, bb, bulkhead.isWritableStackTraceEnabled()));
+    k.add(key(BULKHEAD, bb, "fairCallHandlingStrategyEnabled", bulkhead.isFairCallHandlingEnabled(), "",
+        "hand out permits in arrival order"));
 
-    k.add(new FileKey(RATE + "baseConfig", rlb, "build", "`default`", "", base));
-    k.add(new FileKey(RATE + "limitForPeriod", rlb, "limitForPeriod", rate.getLimitForPeriod(), "calls per period",
+    k.add(baseConfig(RATE, rlb));
+    k.add(key(RATE, rlb, "limitForPeriod", rate.getLimitForPeriod(), "calls per period",
         "permits per refresh period"));
-    k.add(new FileKey(RATE + "limitRefreshPeriod", rlb, "limitRefreshPeriod", rate.getLimitRefreshPeriod(),
+    k.add(key(RATE, rlb, "limitRefreshPeriod", rate.getLimitRefreshPeriod(),
         "duration", "the refresh period"));
-    k.add(new FileKey(RATE + "timeoutDuration", rlb, "timeoutDuration", rate.getTimeoutDuration(), "duration",
+    k.add(key(RATE, rlb, "timeoutDuration", rate.getTimeoutDuration(), "duration",
         "how long a call waits for a permit"));
-    k.add(new FileKey(RATE + "writableStackTraceEnabled", rlb, "writableStackTraceEnabled",
-        rate.isWritableStackTraceEnabled(), "", "whether refusals carry a stack trace"));
+    k.add(stackTrace(RATE, rlb, rate.isWritableStackTraceEnabled()));
 
-    k.add(new FileKey(TIME + "baseConfig", tb, "build", "`default`", "", base));
-    k.add(new FileKey(TIME + "timeoutDuration", tb, "timeoutDuration", time.getTimeoutDuration(), "duration",
+    k.add(baseConfig(TIME, tb));
+    k.add(key(TIME, tb, "timeoutDuration", time.getTimeoutDuration(), "duration",
         "longest time an asynchronous call may take"));
-    k.add(new FileKey(TIME + "cancelRunningFuture", tb, "cancelRunningFuture", time.shouldCancelRunningFuture(), "",
+    k.add(key(TIME, tb, "cancelRunningFuture", time.shouldCancelRunningFuture(), "",
         "cancel the call's future when it times out"));
 
     Class<?> bub = RetryBudgetConfig.Builder.class;
@@ -196,12 +197,29 @@ public final class ResilienceReference implements ReferenceCatalog {
     k.add(FileKey.of(LIMIT + "baselineWindows", alb, "baselineWindows", limit.baselineWindows(), "windows"));
     k.add(FileKey.of(LIMIT + "probeInterval", alb, "probeInterval", limit.probeInterval(), "windows"));
     k.add(FileKey.of(LIMIT + "normalShare", alb, "normalShare", limit.normalShare(), "share of the limit"));
-    k.add(FileKey.of(LIMIT + "sheddableShare", alb, "sheddableShare", limit.sheddableShare(), "share of the limit"));
+    k.add(FileKey.of(LIMIT + "sheddableShare", alb, "sheddableShare", limit.sheddableShare(),
+        "share of the limit"));
 
     Class<?> res = Resilience.Builder.class;
-    k.add(FileKey.of("heal.resilience.dependencyScope.<name>", res, "dependencyScope", DependencyScope.SHARED, ""));
+    k.add(FileKey.of("heal.resilience.dependencyScope.<name>", res, "dependencyScope",
+        DependencyScope.SHARED, ""));
     k.add(FileKey.of("heal.resilience.batchSuccesses.<name>", res, "batchSuccesses", true, ""));
     return k;
+  }
+
+  /** A key named like the resilience4j builder method it sets. */
+  private static FileKey key(String prefix, Class<?> type, String method, Object defaultValue, String unit,
+      String meaning) {
+    return new FileKey(prefix + method, type, method, defaultValue, unit, meaning);
+  }
+
+  private static FileKey baseConfig(String prefix, Class<?> type) {
+    return new FileKey(prefix + "baseConfig", type, "build", "`default`", "",
+        "the `configs.<config>` whose settings come first; default `configs.default` when defined");
+  }
+
+  private static FileKey stackTrace(String prefix, Class<?> type, boolean enabled) {
+    return key(prefix, type, "writableStackTraceEnabled", enabled, "", "whether refusals carry a stack trace");
   }
 
   @Override
@@ -213,7 +231,8 @@ public final class ResilienceReference implements ReferenceCatalog {
         new MeterInfo("resilience4j.circuitbreaker.failure.rate", GAUGE, List.of("name"), atBuild),
         new MeterInfo("resilience4j.circuitbreaker.slow.call.rate", GAUGE, List.of("name"), atBuild),
         new MeterInfo("resilience4j.circuitbreaker.buffered.calls", GAUGE, List.of("name", "kind"), atBuild),
-        new MeterInfo("resilience4j.circuitbreaker.not.permitted.calls", COUNTER, List.of("name", "kind"), atBuild),
+        new MeterInfo("resilience4j.circuitbreaker.not.permitted.calls", COUNTER, List.of("name",
+        "kind"), atBuild),
         new MeterInfo("resilience4j.retry.calls", COUNTER, List.of("name", "kind"), atBuild),
         new MeterInfo("resilience4j.bulkhead.available.concurrent.calls", GAUGE, List.of("name"), atBuild),
         new MeterInfo("resilience4j.bulkhead.max.allowed.concurrent.calls", GAUGE, List.of("name"), atBuild),
