@@ -1,58 +1,133 @@
-# Provisions what the manifests in infra/k8s expect to exist but must not carry in git: the
-# namespace, the secrets (from sensitive variables) and orders-service's service account (bound
-# to heal-k8s's Role by infra/k8s/base/heal-k8s-rbac.yaml). Then apply the workloads with
-#   kubectl apply -k infra/k8s/overlays/terraform
-# which leaves out the Namespace and ServiceAccount that Terraform owns.
+# Installs the whole reference deployment on an existing cluster (Kubernetes >= 1.30):
+#   1. namespaces heal-demo, monitoring and chaos-mesh;
+#   2. the Secret orders-service-secrets from sensitive variables (never in git);
+#   3. kube-prometheus-stack (Prometheus Operator, Prometheus, Alertmanager, Grafana) and
+#      chaos-mesh from their Helm repositories, chart versions pinned;
+#   4. heal's dashboard for Grafana's sidecar;
+#   5. the app chart infra/helm/heal-examples with its PrometheusRule, PodMonitor and
+#      AlertmanagerConfig (generated from infra/prometheus and infra/alertmanager).
+
+locals {
+  namespaces = {
+    app        = var.namespace
+    monitoring = var.monitoring_namespace
+    chaos      = var.chaos_namespace
+  }
+  # The label kube-prometheus-stack selects rules, monitors and Alertmanager configs by.
+  operator_labels = { release = "kube-prometheus-stack" }
+}
 
 resource "kubernetes_namespace_v1" "heal" {
+  for_each = local.namespaces
+
   metadata {
-    name = var.namespace
-    labels = merge(var.labels, {
-      "pod-security.kubernetes.io/enforce" = "restricted"
-    })
+    name = each.value
+    # Only the app namespace is restricted: chaos-mesh's daemon and the node exporter need more.
+    labels = merge(var.labels, each.key == "app" ? { "pod-security.kubernetes.io/enforce" = "restricted" } : {})
   }
 }
 
 resource "kubernetes_secret_v1" "orders_service" {
   metadata {
     name      = "orders-service-secrets"
-    namespace = kubernetes_namespace_v1.heal.metadata[0].name
+    namespace = kubernetes_namespace_v1.heal["app"].metadata[0].name
     labels    = merge(var.labels, { "app.kubernetes.io/name" = "orders-service" })
   }
 
   type = "Opaque"
 
+  # An empty Slack URL leaves the key out (the pods read it as optional) instead of storing "".
+  data = merge(
+    {
+      "db-password" = var.db_password
+      "alert-token" = var.alert_token
+    },
+    var.slack_webhook_url == "" ? {} : { "slack-webhook-url" = var.slack_webhook_url }
+  )
+}
+
+resource "helm_release" "kube_prometheus_stack" {
+  name       = "kube-prometheus-stack"
+  repository = "https://prometheus-community.github.io/helm-charts"
+  chart      = "kube-prometheus-stack"
+  version    = var.kube_prometheus_stack_version
+  namespace  = kubernetes_namespace_v1.heal["monitoring"].metadata[0].name
+
+  values = [yamlencode({
+    prometheus = {
+      prometheusSpec = {
+        ruleSelector                = { matchLabels = local.operator_labels }
+        podMonitorSelector          = { matchLabels = local.operator_labels }
+        ruleNamespaceSelector       = {}
+        podMonitorNamespaceSelector = {}
+        evaluationInterval          = "15s"
+        scrapeInterval              = "15s"
+      }
+    }
+    alertmanager = {
+      alertmanagerSpec = {
+        alertmanagerConfigSelector          = { matchLabels = local.operator_labels }
+        alertmanagerConfigNamespaceSelector = {}
+      }
+    }
+    grafana = {
+      sidecar = { dashboards = { enabled = true, label = "grafana_dashboard", searchNamespace = "ALL" } }
+    }
+  })]
+}
+
+resource "helm_release" "chaos_mesh" {
+  name       = "chaos-mesh"
+  repository = "https://charts.chaos-mesh.org"
+  chart      = "chaos-mesh"
+  version    = var.chaos_mesh_version
+  namespace  = kubernetes_namespace_v1.heal["chaos"].metadata[0].name
+
+  values = [yamlencode({
+    # Experiments only in the app namespace (infra/chaos-mesh selects heal-demo).
+    controllerManager = { enableFilterNamespace = true }
+    dashboard         = { securityMode = true }
+  })]
+}
+
+# Grafana's sidecar loads ConfigMaps labelled grafana_dashboard from any namespace.
+resource "kubernetes_config_map_v1" "heal_dashboard" {
+  metadata {
+    name      = "heal-dashboard"
+    namespace = kubernetes_namespace_v1.heal["monitoring"].metadata[0].name
+    labels    = merge(var.labels, { grafana_dashboard = "1" })
+  }
+
   data = {
-    "db-password"       = var.db_password
-    "alert-token"       = var.alert_token
-    "slack-webhook-url" = var.slack_webhook_url
+    "heal.json" = file("${path.module}/../grafana/dashboards/heal.json")
   }
 }
 
-# Mounted by Alertmanager at /etc/alertmanager/secrets (credentials_file and api_url_file in
-# infra/alertmanager/alertmanager.yml).
-resource "kubernetes_secret_v1" "alertmanager_heal" {
-  metadata {
-    name      = "alertmanager-heal"
-    namespace = var.monitoring_namespace
-    labels    = merge(var.labels, { "app.kubernetes.io/name" = "alertmanager" })
+resource "helm_release" "heal_examples" {
+  name      = "heal-examples"
+  chart     = "${path.module}/../helm/heal-examples"
+  namespace = kubernetes_namespace_v1.heal["app"].metadata[0].name
+
+  values = [yamlencode({
+    namespace       = kubernetes_namespace_v1.heal["app"].metadata[0].name
+    createNamespace = false
+    image           = { registry = var.image_registry, tag = var.image_tag, digests = var.image_digests }
+    secrets         = { name = kubernetes_secret_v1.orders_service.metadata[0].name, create = false }
+    monitoring = {
+      namespace          = kubernetes_namespace_v1.heal["monitoring"].metadata[0].name
+      labels             = local.operator_labels
+      prometheusRule     = { enabled = true }
+      podMonitor         = { enabled = true }
+      alertmanagerConfig = { enabled = true }
+    }
+  })]
+
+  # Only whether Slack is on reaches the chart's AlertmanagerConfig; the URL itself stays in the Secret.
+  set_sensitive {
+    name  = "slack.webhookUrl"
+    value = var.slack_webhook_url
   }
 
-  type = "Opaque"
-
-  data = {
-    "heal-alert-token"  = var.alert_token
-    "slack-webhook-url" = var.slack_webhook_url
-  }
-}
-
-resource "kubernetes_service_account_v1" "orders_service" {
-  metadata {
-    name      = "orders-service"
-    namespace = kubernetes_namespace_v1.heal.metadata[0].name
-    labels    = merge(var.labels, { "app.kubernetes.io/name" = "orders-service" })
-  }
-
-  # heal-k8s calls the API server with this account's token.
-  automount_service_account_token = true
+  # The operator's CRDs must exist before the chart's PrometheusRule and friends.
+  depends_on = [helm_release.kube_prometheus_stack]
 }

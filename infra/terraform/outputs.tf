@@ -1,24 +1,23 @@
 output "namespace" {
   description = "Namespace of the heal reference deployment."
-  value       = kubernetes_namespace_v1.heal.metadata[0].name
-}
-
-output "orders_service_account" {
-  description = "Service account the orders-service pods run as (bound to Role heal-k8s)."
-  value       = kubernetes_service_account_v1.orders_service.metadata[0].name
+  value       = kubernetes_namespace_v1.heal["app"].metadata[0].name
 }
 
 output "orders_secret_name" {
-  description = "Secret holding the database password, the alert token and the Slack webhook URL."
+  description = "Secret holding the database password, the alert token and (if set) the Slack webhook URL."
   value       = kubernetes_secret_v1.orders_service.metadata[0].name
-}
-
-output "alertmanager_secret_name" {
-  description = "Secret to mount into Alertmanager at /etc/alertmanager/secrets."
-  value       = kubernetes_secret_v1.alertmanager_heal.metadata[0].name
 }
 
 output "heal_alerts_url" {
   description = "Where Alertmanager sends alerts for heal (the webhook receiver's url)."
-  value       = "http://orders-service.${kubernetes_namespace_v1.heal.metadata[0].name}.svc:8081/heal/alerts"
+  value       = "http://orders-service.${kubernetes_namespace_v1.heal["app"].metadata[0].name}.svc:8081/heal/alerts"
+}
+
+output "releases" {
+  description = "Helm releases and their chart versions."
+  value = {
+    kube-prometheus-stack = helm_release.kube_prometheus_stack.version
+    chaos-mesh            = helm_release.chaos_mesh.version
+    heal-examples         = helm_release.heal_examples.version
+  }
 }

@@ -17,9 +17,45 @@ variable "namespace" {
 }
 
 variable "monitoring_namespace" {
-  description = "Namespace where Prometheus and Alertmanager run; receives Alertmanager's secret."
+  description = "Namespace Terraform creates for kube-prometheus-stack (Prometheus, Alertmanager, Grafana)."
   type        = string
   default     = "monitoring"
+}
+
+variable "chaos_namespace" {
+  description = "Namespace Terraform creates for Chaos Mesh."
+  type        = string
+  default     = "chaos-mesh"
+}
+
+variable "kube_prometheus_stack_version" {
+  description = "Pinned version of the prometheus-community kube-prometheus-stack chart."
+  type        = string
+  default     = "77.14.0"
+}
+
+variable "chaos_mesh_version" {
+  description = "Pinned version of the chaos-mesh chart."
+  type        = string
+  default     = "2.6.3"
+}
+
+variable "image_registry" {
+  description = "Registry and owner of the example images (cd.yml pushes to ghcr.io/<repository owner>)."
+  type        = string
+  default     = "ghcr.io/heal-dev"
+}
+
+variable "image_tag" {
+  description = "Image tag when no digest is given; empty uses the chart's appVersion."
+  type        = string
+  default     = ""
+}
+
+variable "image_digests" {
+  description = "Image digests by service (orders-service, payments-service) from a release; a digest wins over the tag."
+  type        = map(string)
+  default     = {}
 }
 
 variable "db_password" {

@@ -219,8 +219,7 @@ public final class Experiment {
 
   private static String label(HealEvent e) {
     if (e.type() == HealEvent.Type.STEP_STARTED || e.type() == HealEvent.Type.STEP_FINISHED) {
-      return e.episode().map(Episode::steps).filter(s -> !s.isEmpty()).map(s -> s.get(s.size() - 1))
-          .map(StepRecord::action).orElse(e.message());
+      return e.stepRecord().map(StepRecord::action).orElse(e.message());
     }
     return e.episode().map(ep -> ep.plan() + " (" + ep.target() + ")").orElse(e.message());
   }

@@ -74,7 +74,7 @@ public final class HealerEvents implements HealerListener, AutoCloseable {
       }
       case STEP_STARTED -> reason = "HealStepStarted";
       case STEP_FINISHED -> {
-        StepRecord last = event.episode().map(HealerEvents::last).orElse(null);
+        StepRecord last = event.stepRecord().orElse(null);
         boolean ok = last != null && last.status().map(s -> s.name().equals("SUCCEEDED") || s.name().equals("DRY_RUN"))
             .orElse(false);
         reason = ok ? "HealStepSucceeded" : "HealStepFailed";
@@ -122,9 +122,6 @@ public final class HealerEvents implements HealerListener, AutoCloseable {
     }
   }
 
-  private static StepRecord last(Episode e) {
-    return e.steps().isEmpty() ? null : e.steps().get(e.steps().size() - 1);
-  }
 
   /** Events dropped because the writer's queue was full. */
   public long dropped() {

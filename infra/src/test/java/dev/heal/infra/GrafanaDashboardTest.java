@@ -33,7 +33,8 @@ class GrafanaDashboardTest {
   /** PromQL words that are not metric names. */
   private static final Set<String> PROMQL = Set.of("sum", "min", "max", "avg", "count", "by", "without",
       "rate", "irate", "increase", "histogram_quantile", "on", "ignoring", "group_left", "group_right",
-      "and", "or", "unless", "bool", "offset", "topk", "bottomk", "clamp_min", "clamp_max", "abs", "label_values");
+      "and", "or", "unless", "bool", "offset", "topk", "bottomk", "clamp_min", "clamp_max", "abs", "label_values",
+      "max_over_time", "min_over_time", "count_over_time");
 
   static List<String> expressions() {
     JsonNode d = Infra.json(Infra.path("grafana/dashboards/heal.json"));

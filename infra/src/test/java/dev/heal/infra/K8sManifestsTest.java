@@ -45,7 +45,8 @@ class K8sManifestsTest {
 
   /**
    * heal-k8s's Role (heal-k8s/src/main/resources/heal-k8s-role.yaml, generated from the requests
-   * its actions make): apiGroup/resource -> verbs.
+   * its actions make) less {@code delete} on pods, which only restartSelf/restartPod use and
+   * orders-service does not (it evicts): apiGroup/resource -> verbs.
    */
   private static final Map<String, Set<String>> HEAL_K8S_RULES = Map.of(
       "apps/deployments", Set.of("get", "patch"),
@@ -54,7 +55,7 @@ class K8sManifestsTest {
       "coordination.k8s.io/leases", Set.of("create", "get", "patch"),
       "/configmaps", Set.of("create", "get", "update"),
       "/events", Set.of("create", "get", "update"),
-      "/pods", Set.of("delete", "get", "list"),
+      "/pods", Set.of("get", "list"),
       "/pods/eviction", Set.of("create"));
 
   private static List<HasMetadata> base() {
@@ -272,8 +273,14 @@ class K8sManifestsTest {
     Path upstream = Infra.root().resolve("heal-k8s/src/main/resources/heal-k8s-role.yaml");
     if (Files.exists(upstream)) {
       Role theirs = (Role) Manifests.load(upstream).get(0);
-      assertThat(rules(role.getRules())).as("Role heal-k8s matches %s", upstream)
-          .isEqualTo(rules(theirs.getRules()));
+      Map<String, Set<String>> withoutPodDelete = new java.util.TreeMap<>(rules(theirs.getRules()));
+      withoutPodDelete.computeIfPresent("/pods", (k, verbs) -> {
+        Set<String> left = new TreeSet<>(verbs);
+        left.remove("delete");
+        return left;
+      });
+      assertThat(rules(role.getRules())).as("Role heal-k8s matches %s less pod delete", upstream)
+          .isEqualTo(withoutPodDelete);
     }
 
     RoleBinding binding = one(RoleBinding.class, "heal-k8s-orders-service");
@@ -374,9 +381,59 @@ class K8sManifestsTest {
       assertThat(p.get("patch").asText()).startsWith("$patch: delete");
       docs.forEach(d -> deleted.add(d.getKind() + "/" + d.getMetadata().getName()));
     });
-    assertThat(deleted).containsExactlyInAnyOrder("Namespace/heal-demo", "ServiceAccount/orders-service");
-    // Both exist in the base (so the delete patches apply).
+    assertThat(deleted).containsExactly("Namespace/heal-demo");
+    // It exists in the base (so the delete patch applies).
     one(Namespace.class, NS);
-    one(ServiceAccount.class, "orders-service");
+  }
+
+  /**
+   * Issue 16, item 8: the Role let heal delete any pod in the namespace, postgres included. Now it
+   * can only evict, and postgres's PodDisruptionBudget allows no eviction.
+   */
+  @Test
+  void healCannotDeleteOrEvictTheDatabase() {
+    Role role = one(Role.class, "heal-k8s");
+    assertThat(role.getRules()).noneMatch(r -> r.getResources().contains("pods") && r.getVerbs().contains("delete"));
+    PodDisruptionBudget pdb = one(PodDisruptionBudget.class, "postgres");
+    assertThat(pdb.getSpec().getMaxUnavailable().getIntVal()).isZero();
+    assertThat(one(StatefulSet.class, "postgres").getSpec().getTemplate().getMetadata().getLabels())
+        .containsAllEntriesOf(pdb.getSpec().getSelector().getMatchLabels());
+  }
+
+  /**
+   * Issue 16, item 8: the minimum Kubernetes version is stated (chart annotation, docs) and is the
+   * newest "on by default since" of the fields the manifests use.
+   */
+  @Test
+  void statedMinimumKubernetesVersionCoversEveryFieldUsed() {
+    // Field (as a path fragment of Manifests' walk, or an apiVersion) -> minor version of 1.x
+    // since which it is on by default.
+    Map<String, Integer> since = Map.of(
+        "lifecycle.preStop.sleep", 30,
+        "autoscaling/v2", 23,
+        "policy/v1", 21,
+        "securityContext.seccompProfile", 19,
+        "topologySpreadConstraints", 19,
+        "networking.k8s.io/v1", 8);
+    Set<String> used = new TreeSet<>();
+    for (HasMetadata o : base()) {
+      used.add(o.getApiVersion());
+      String json = Manifests.SERIALIZATION.asJson(o);
+      if (json.contains("\"preStop\":{\"sleep\"")) {
+        used.add("lifecycle.preStop.sleep");
+      }
+      if (json.contains("\"seccompProfile\"")) {
+        used.add("securityContext.seccompProfile");
+      }
+      if (json.contains("\"topologySpreadConstraints\"")) {
+        used.add("topologySpreadConstraints");
+      }
+    }
+    int needed = used.stream().filter(since::containsKey).mapToInt(since::get).max().orElseThrow();
+    assertThat(used).contains("lifecycle.preStop.sleep");
+    JsonNode chart = Infra.yaml(Infra.path("helm/heal-examples/Chart.yaml"));
+    assertThat(chart.at("/annotations/heal.dev~1minimum-kubernetes-version").asText()).isEqualTo("1." + needed);
+    assertThat(Infra.read(Infra.root().resolve("docs/kubernetes.md"))).contains("Kubernetes 1." + needed + " or newer");
+    assertThat(Infra.read(Infra.path("README.md"))).contains("Kubernetes 1." + needed + " or newer");
   }
 }

@@ -21,6 +21,9 @@ class PrometheusRulesIT {
   private static final Set<String> ALERTS = Set.of("HighErrorRate", "HighLatencyP95", "ProbeNotReady",
       "HealEpisodeGaveUp", "HealBudgetExhausted", "HealSlowRecovery", "CircuitOpenTooLong");
 
+  /** Where the runbook is published; the Helm chart's {@code runbookBaseUrl} value replaces it. */
+  static final String RUNBOOK_BASE = "https://github.com/heal-dev/heal/blob/main/docs/operations.md#";
+
   private static Path promtool() {
     return ExternalTools.debian("prometheus", "promtool");
   }
@@ -52,6 +55,47 @@ class PrometheusRulesIT {
     assertThat(r.output()).contains("alertname: HighErrorRate");
   }
 
+  /**
+   * Issue 16, item 3: with waitDurationInOpenState 1s the breaker flips open and half_open during a
+   * sustained outage; an alert on the open state with {@code for: 5m} never fires. The unit tests
+   * (a flapping breaker) catch that expression.
+   */
+  @Test
+  void circuitOpenTooLongFiresForABreakerFlappingBetweenOpenAndHalfOpen(@TempDir Path tmp) throws Exception {
+    String rules = Infra.read(Infra.path("prometheus/rules/heal.rules.yml"));
+    String current = rules.substring(rules.indexOf("      - alert: CircuitOpenTooLong"), rules.indexOf("        labels:",
+        rules.indexOf("      - alert: CircuitOpenTooLong")));
+    String openStateFor5m = """
+              - alert: CircuitOpenTooLong
+                expr: max by (service, name) (resilience4j_circuitbreaker_state{state="open"}) == 1
+                for: 5m
+        """;
+    assertMutantFails(tmp, rules.replace(current, openStateFor5m), "alertname: CircuitOpenTooLong");
+  }
+
+  /**
+   * Issue 16, item 5: a healthy service has no SERVER_ERROR series; dividing only that series gives
+   * "no data" for HighErrorRate and the dashboard's success panel. The unit tests catch that form.
+   */
+  @Test
+  void errorRatioIsZeroNotMissingForAServiceThatNeverFailed(@TempDir Path tmp) throws Exception {
+    String rules = Infra.read(Infra.path("prometheus/rules/heal.rules.yml"));
+    String zeroBranch = "            or\n"
+        + "              0 * sum by (service) (rate(http_server_requests_seconds_count[5m]))\n";
+    assertThat(rules).contains(zeroBranch);
+    assertMutantFails(tmp, rules.replace(zeroBranch, ""), "service:http_requests_errors:ratio_rate5m");
+  }
+
+  private static void assertMutantFails(Path tmp, String mutatedRules, String expectedInFailure) throws Exception {
+    Files.writeString(tmp.resolve("heal.rules.yml"), mutatedRules);
+    Files.copy(Infra.path("prometheus/rules/heal.rules.test.yml"), tmp.resolve("heal.rules.test.yml"));
+    var check = ExternalTools.run(tmp, promtool().toString(), "check", "rules", "heal.rules.yml");
+    assertThat(check.exitCode()).as("the mutant is valid PromQL: %s", check.output()).isZero();
+    var r = ExternalTools.run(tmp, promtool().toString(), "test", "rules", "heal.rules.test.yml");
+    assertThat(r.exitCode()).as(r.output()).isNotZero();
+    assertThat(r.output()).contains(expectedInFailure);
+  }
+
   @Test
   void everyAlertIsTestedFiringAndSilentAndHasRoutingLabelsAndARunbook() {
     JsonNode rules = Infra.yaml(Infra.path("prometheus/rules/heal.rules.yml"));
@@ -69,7 +113,8 @@ class PrometheusRulesIT {
       assertThat(labels.get("severity").asText()).as(e.getKey()).isIn("warning", "critical");
       assertThat(labels.get("heal").asText()).as(e.getKey()).isIn("true", "false");
       String url = e.getValue().at("/annotations/runbook_url").asText();
-      assertThat(url).as(e.getKey()).isEqualTo("docs/operations.md#" + e.getKey().toLowerCase());
+      // Absolute: Alertmanager, Slack and Grafana cannot resolve a path relative to nothing.
+      assertThat(url).as(e.getKey()).isEqualTo(RUNBOOK_BASE + e.getKey().toLowerCase());
       assertThat(runbook).as("docs/operations.md has a section for %s", e.getKey()).contains("## " + e.getKey());
     }
     // heal's own trouble must never be sent back to heal.

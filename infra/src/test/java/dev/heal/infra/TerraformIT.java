@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -70,31 +72,83 @@ class TerraformIT {
   }
 
   @Test
-  void provisionsNamespaceSecretsAndServiceAccountWithThePinnedProvider() {
+  void installsNamespacesSecretMonitoringChaosMeshAndTheAppChartWithPinnedVersions() {
     JsonNode res = merged.get("resource");
-    assertThat(res.at("/kubernetes_namespace_v1/heal/0/metadata/0/name").asText()).isEqualTo("${var.namespace}");
-    assertThat(res.get("kubernetes_secret_v1").has("orders_service")).isTrue();
-    assertThat(res.get("kubernetes_secret_v1").has("alertmanager_heal")).isTrue();
-    assertThat(res.get("kubernetes_service_account_v1").has("orders_service")).isTrue();
-    JsonNode provider = merged.at("/terraform/0/required_providers/0/kubernetes");
-    assertThat(provider.get("source").asText()).isEqualTo("hashicorp/kubernetes");
-    assertThat(provider.get("version").asText()).startsWith("~>");
+    assertThat(merged.at("/locals/0/namespaces").toString())
+        .contains("${var.namespace}", "${var.monitoring_namespace}", "${var.chaos_namespace}");
+    assertThat(res.at("/kubernetes_namespace_v1/heal/0/for_each").asText()).isEqualTo("${local.namespaces}");
+    JsonNode releases = res.get("helm_release");
+    assertThat(releases.at("/kube_prometheus_stack/0/chart").asText()).isEqualTo("kube-prometheus-stack");
+    assertThat(releases.at("/kube_prometheus_stack/0/repository").asText())
+        .isEqualTo("https://prometheus-community.github.io/helm-charts");
+    assertThat(releases.at("/chaos_mesh/0/chart").asText()).isEqualTo("chaos-mesh");
+    assertThat(releases.at("/chaos_mesh/0/repository").asText()).isEqualTo("https://charts.chaos-mesh.org");
+    // Chart versions are pinned to an exact version, never a range or "latest".
+    for (String release : new String[] {"kube_prometheus_stack", "chaos_mesh"}) {
+      Matcher v = VAR.matcher(releases.at("/" + release + "/0/version").asText());
+      assertThat(v.find()).as("%s's version is a variable", release).isTrue();
+      assertThat(merged.at("/variable/" + v.group(1) + "/0/default").asText()).as("var.%s", v.group(1))
+          .matches("\\d+\\.\\d+\\.\\d+");
+    }
+    String chart = releases.at("/heal_examples/0/chart").asText();
+    assertThat(chart).isEqualTo("${path.module}/../helm/heal-examples");
+    assertThat(Infra.path("terraform").resolve("../helm/heal-examples/Chart.yaml")).exists();
+    assertThat(releases.at("/heal_examples/0/depends_on/0").asText()).isEqualTo("${helm_release.kube_prometheus_stack}");
+    for (String p : new String[] {"kubernetes", "helm"}) {
+      JsonNode provider = merged.at("/terraform/0/required_providers/0/" + p);
+      assertThat(provider.get("source").asText()).isEqualTo("hashicorp/" + p);
+      assertThat(provider.get("version").asText()).startsWith("~>");
+    }
+    assertThat(res.at("/kubernetes_config_map_v1/heal_dashboard/0/data/heal.json").asText())
+        .contains("../grafana/dashboards/heal.json");
 
-    // The names the manifests and Alertmanager expect.
+    // The names the chart's pods expect; keys from the Secret template only.
     JsonNode secret = res.at("/kubernetes_secret_v1/orders_service/0");
     assertThat(secret.at("/metadata/0/name").asText()).isEqualTo("orders-service-secrets");
-    Set<String> keys = new HashSet<>();
-    secret.get("data").fieldNames().forEachRemaining(keys::add);
     JsonNode template = Infra.yaml(Infra.path("k8s/base/secret.example.yaml"));
     Set<String> templateKeys = new HashSet<>();
     template.get("stringData").fieldNames().forEachRemaining(templateKeys::add);
+    Matcher key = Pattern.compile("\"([a-z-]+)\" = var\\.").matcher(secret.get("data").asText());
+    Set<String> keys = new HashSet<>();
+    while (key.find()) {
+      keys.add(key.group(1));
+    }
     assertThat(keys).isEqualTo(templateKeys);
-    Set<String> amKeys = new HashSet<>();
-    res.at("/kubernetes_secret_v1/alertmanager_heal/0/data").fieldNames().forEachRemaining(amKeys::add);
-    String am = Infra.read(Infra.path("alertmanager/alertmanager.yml"));
-    amKeys.forEach(k -> assertThat(am).contains("/etc/alertmanager/secrets/" + k));
-    assertThat(res.at("/kubernetes_service_account_v1/orders_service/0/metadata/0/name").asText())
-        .isEqualTo("orders-service");
+  }
+
+  /**
+   * Issue 16, item 9: the Alertmanager secret went into a "monitoring" namespace nothing created, so
+   * apply failed on a fresh cluster. Every namespaced object must live in a namespace made here.
+   */
+  @Test
+  void everyNamespaceUsedIsOneTerraformCreates() {
+    List<String> namespaces = new ArrayList<>();
+    merged.get("resource").properties().forEach(type -> type.getValue().properties().forEach(r -> {
+      JsonNode body = r.getValue().get(0);
+      JsonNode ns = body.has("namespace") ? body.get("namespace") : body.at("/metadata/0/namespace");
+      if (!ns.isMissingNode()) {
+        namespaces.add(type.getKey() + "." + r.getKey() + " -> " + ns.asText());
+      }
+    }));
+    assertThat(namespaces).hasSizeGreaterThanOrEqualTo(5)
+        .allSatisfy(n -> assertThat(n).matches(".* -> \\$\\{kubernetes_namespace_v1\\.heal\\[\"(app|monitoring|chaos)\"\\]"
+            + "\\.metadata\\[0\\]\\.name\\}"));
+  }
+
+  /** Item 7: an empty Slack URL must leave the key out, not store "" that something then calls. */
+  @Test
+  void anEmptySlackUrlLeavesTheSecretKeyOut() {
+    String data = merged.at("/resource/kubernetes_secret_v1/orders_service/0/data").asText();
+    assertThat(data).contains("var.slack_webhook_url == \"\" ? {} : { \"slack-webhook-url\" = var.slack_webhook_url }");
+  }
+
+  /** State holds the secrets: it must not sit in a local file. */
+  @Test
+  void stateGoesToARemoteBackend() {
+    JsonNode backend = merged.at("/terraform/0/backend/kubernetes/0");
+    assertThat(backend.isMissingNode()).as("backend \"kubernetes\" block").isFalse();
+    assertThat(backend.get("secret_suffix").asText()).isNotBlank();
+    assertThat(Infra.read(Infra.path("README.md"))).contains("terraform init -backend-config=");
   }
 
   @Test
@@ -114,16 +168,30 @@ class TerraformIT {
     });
     assertThat(sensitive).containsEntry("db_password", true).containsEntry("alert_token", true)
         .containsEntry("slack_webhook_url", true);
-    // Every value of every Secret is a sensitive variable.
-    merged.at("/resource/kubernetes_secret_v1").properties().forEach(s ->
-        s.getValue().get(0).get("data").properties().forEach(d -> {
-          Matcher m = VAR.matcher(d.getValue().asText());
-          assertThat(m.find()).as("secret %s key %s comes from a variable", s.getKey(), d.getKey()).isTrue();
-          assertThat(sensitive.get(m.group(1))).as("var.%s is sensitive", m.group(1)).isTrue();
-        }));
+    // Every variable a Secret's data reads is sensitive.
+    merged.at("/resource/kubernetes_secret_v1").properties().forEach(s -> {
+      Matcher m = VAR.matcher(s.getValue().get(0).get("data").asText());
+      int found = 0;
+      while (m.find()) {
+        found++;
+        assertThat(sensitive.get(m.group(1))).as("secret %s reads var.%s", s.getKey(), m.group(1)).isTrue();
+      }
+      assertThat(found).as("secret %s comes from variables", s.getKey()).isPositive();
+    });
+    // Sensitive variables reach Helm only through set_sensitive, never through values or set.
+    merged.at("/resource/helm_release").properties().forEach(r -> {
+      JsonNode body = r.getValue().get(0);
+      for (String field : new String[] {"values", "set"}) {
+        Matcher m = VAR.matcher(body.path(field).toString());
+        while (m.find()) {
+          assertThat(sensitive.get(m.group(1))).as("helm_release %s %s uses var.%s", r.getKey(), field, m.group(1))
+              .isFalse();
+        }
+      }
+    });
     // No output reveals a sensitive variable.
     merged.get("output").properties().forEach(o -> {
-      Matcher m = VAR.matcher(o.getValue().get(0).get("value").asText());
+      Matcher m = VAR.matcher(o.getValue().get(0).get("value").toString());
       while (m.find()) {
         assertThat(sensitive.get(m.group(1))).as("output %s uses var.%s", o.getKey(), m.group(1)).isFalse();
       }

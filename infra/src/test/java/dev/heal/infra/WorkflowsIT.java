@@ -69,4 +69,22 @@ class WorkflowsIT {
     assertThat(ciRun).contains("./mvnw -B verify");
     assertThat(runs).contains("./mvnw -B verify");
   }
+
+  /** Issue 16, item 8: cd.yml only worked for one GitHub organisation name. */
+  @Test
+  void cdPushesToTheRepositoryOwnersRegistryAndPublishesDigests() {
+    String cd = Infra.read(Infra.root().resolve(".github/workflows/cd.yml"));
+    JsonNode job = Infra.yaml(Infra.root().resolve(".github/workflows/cd.yml")).at("/jobs/images");
+    assertThat(job.at("/env/REGISTRY").asText()).isEqualTo("ghcr.io/${{ github.repository_owner }}");
+    assertThat(cd).doesNotContain("ghcr.io/heal-dev").contains("jib-image.digest", "values-release.yaml");
+  }
+
+  /** Issue 16, item 10: a CI job renders the chart and runs the Chaos Mesh static checks. */
+  @Test
+  void ciHasADeployChecksJobThatRendersTheChartAndChecksChaosMesh() {
+    JsonNode job = Infra.yaml(workflows().get(0)).at("/jobs/deploy-checks");
+    StringBuilder runs = new StringBuilder();
+    job.get("steps").forEach(step -> runs.append(step.path("run").asText()).append('\n'));
+    assertThat(runs).contains("HelmChartIT", "ChaosMeshTest", "K8sManifestsTest");
+  }
 }

@@ -169,14 +169,10 @@ public final class AlertmanagerReceiver {
       if (alertname == null || alertname.isBlank()) {
         throw new BadPayload(where + ".labels.alertname is missing");
       }
-      Map<String, String> signalLabels = new LinkedHashMap<>(labels);
-      signalLabels.put(Healer.LABEL_STARTS_AT, startsAt);
-      if (fingerprint != null) {
-        signalLabels.put(Healer.LABEL_FINGERPRINT, fingerprint);
-      }
       String message = annotations.getOrDefault("summary", annotations.getOrDefault("description", alertname));
-      out.add(new Signal(Signal.ALERT, alertname, firing, signalLabels, "alert " + alertname + ": " + message,
-          clock.now(), clock.nanoTime()));
+      out.add(Signal.alert(alertname, firing, labels, java.util.Optional.ofNullable(fingerprint),
+          OffsetDateTime.parse(startsAt).toInstant(), "alert " + alertname + ": " + message, clock.now(),
+          clock.nanoTime()));
     }
     return out;
   }

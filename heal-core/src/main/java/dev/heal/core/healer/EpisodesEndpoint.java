@@ -40,6 +40,9 @@ public final class EpisodesEndpoint {
     body.put("dryRun", healer.isDryRun());
     body.put("budgetRemaining", healer.budgetRemaining());
     body.put("budgetCapacity", healer.budgetCapacity());
+    body.put("refusedActions", healer.refusedActions());
+    body.put("droppedEvents", healer.droppedEvents());
+    body.put("listenerFailures", healer.listenerFailures());
     List<Map<String, Object>> episodes = healer.journal().recent(limit).stream().map(Journal::toMap).toList();
     body.put("episodes", episodes);
     body.put("ignored", healer.journal().notes().stream().map(n -> {

@@ -13,9 +13,24 @@ import java.util.Optional;
  * @param message a human-readable sentence
  * @param at wall time
  * @param nanoTime monotonic time, from the healer's clock
+ * @param step for STEP_STARTED, STEP_TIMED_OUT and STEP_FINISHED: the index in the episode's steps of
+ *     the attempt the event is about (attempts can finish out of order: one that timed out may
+ *     return after the next has started); -1 otherwise
  */
 public record HealEvent(
-    Type type, Optional<Episode> episode, Optional<Signal> signal, String message, Instant at, long nanoTime) {
+    Type type, Optional<Episode> episode, Optional<Signal> signal, String message, Instant at, long nanoTime,
+    int step) {
+
+  /** An event that is about no particular step attempt. */
+  public HealEvent(Type type, Optional<Episode> episode, Optional<Signal> signal, String message, Instant at,
+      long nanoTime) {
+    this(type, episode, signal, message, at, nanoTime, -1);
+  }
+
+  /** The step attempt this event is about, as journaled in the event's episode. */
+  public Optional<StepRecord> stepRecord() {
+    return episode.filter(e -> step >= 0 && step < e.steps().size()).map(e -> e.steps().get(step));
+  }
 
   /** The kinds of decision. */
   public enum Type {
@@ -25,15 +40,26 @@ public record HealEvent(
     SIGNAL_JOINED,
     /** A step attempt started (or, in dry-run, would start). */
     STEP_STARTED,
-    /** A step attempt ended with a result. */
+    /**
+     * A step attempt returned: exactly once per started attempt, with what the action really
+     * returned or threw (also when it returns after its timeout or after its episode ended).
+     */
     STEP_FINISHED,
+    /**
+     * A step attempt ran past its timeout: it was interrupted and the plan moved on (retry or
+     * escalate); its {@link #STEP_FINISHED} follows when it returns.
+     */
+    STEP_TIMED_OUT,
     /** The step's verification deadline passed without recovery. */
     VERIFICATION_FAILED,
     /** The healer moved on to the plan's next step. */
     ESCALATED,
     /** The episode ended; see its outcome. */
     EPISODE_CLOSED,
-    /** The global action budget is spent; no action was taken. */
+    /**
+     * The global action budget is spent: at most one such notice per budget window, counting what
+     * was refused since the previous one.
+     */
     BUDGET_EXHAUSTED,
     /** A trigger fired but a guardrail held it back (cooldown). */
     SUPPRESSED,

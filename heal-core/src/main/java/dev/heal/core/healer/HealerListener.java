@@ -1,9 +1,12 @@
 package dev.heal.core.healer;
 
 /**
- * Receives every {@link HealEvent}. Called on the healer's threads, in order, while the healer
- * holds its lock: implementations must be quick and must not block (hand slow work to a queue,
- * as the notifiers do). A listener that throws is logged once, counted and isolated.
+ * Receives every {@link HealEvent}, in the order the healer decided them, on the healer's event
+ * thread — never while the healer holds its decision lock. A listener may be slow, may block
+ * (it then delays only later events to the listeners, never a decision), may call back into the
+ * healer (raise, resolve, close: the call is decided like any other), and may throw: any exception
+ * or error other than a {@link VirtualMachineError} is counted, logged once and isolated. Events
+ * that do not fit the bounded queue are dropped and counted ({@code Healer.droppedEvents()}).
  */
 @FunctionalInterface
 public interface HealerListener {

@@ -51,17 +51,17 @@ public final class HealerTracing implements HealerListener {
           .setAttribute(DRY_RUN, e.dryRun()).startSpan());
       case STEP_STARTED -> {
         Span parent = episodes.get(e.id());
-        StepRecord s = e.steps().get(e.steps().size() - 1);
-        if (parent != null) {
-          steps.put(e.id(), tracer.spanBuilder("heal.step " + s.name())
+        StepRecord s = event.stepRecord().orElse(null);
+        if (parent != null && s != null) {
+          steps.put(e.id() + "#" + event.step(), tracer.spanBuilder("heal.step " + s.name())
               .setParent(Context.root().with(parent)).setStartTimestamp(event.at())
               .setAttribute(ACTION, s.action()).setAttribute(ATTEMPT, (long) s.attempt()).startSpan());
         }
       }
       case STEP_FINISHED -> {
-        Span step = steps.remove(e.id());
-        if (step != null) {
-          StepRecord s = e.steps().get(e.steps().size() - 1);
+        Span step = steps.remove(e.id() + "#" + event.step());
+        StepRecord s = event.stepRecord().orElse(null);
+        if (step != null && s != null) {
           String status = s.status().map(Enum::name).orElse("UNKNOWN");
           step.setAttribute(OUTCOME, status);
           if (!"SUCCEEDED".equals(status) && !"DRY_RUN".equals(status)) {
@@ -78,10 +78,14 @@ public final class HealerTracing implements HealerListener {
         }
       }
       case EPISODE_CLOSED -> {
-        Span step = steps.remove(e.id());
-        if (step != null) {
-          step.end(event.at());
-        }
+        // A step still running when its episode ends is ended with the episode.
+        steps.entrySet().removeIf(en -> {
+          if (en.getKey().startsWith(e.id() + "#")) {
+            en.getValue().end(event.at());
+            return true;
+          }
+          return false;
+        });
         Span span = episodes.remove(e.id());
         if (span != null) {
           String outcome = e.outcome().map(Enum::name).orElse("UNKNOWN");

@@ -1,5 +1,6 @@
 package dev.heal.core.healer;
 
+import dev.heal.core.health.HealthStatus;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,13 +22,6 @@ import java.util.Objects;
  * }</pre>
  */
 public final class Trigger {
-  /** Signal label carrying a health check's effective status. */
-  public static final String LABEL_STATUS = "status";
-  /** Signal label carrying a health check's latest raw result. */
-  public static final String LABEL_RESULT = "result";
-  /** Signal label carrying a health check's consecutive DOWN results. */
-  public static final String LABEL_CONSECUTIVE_FAILURES = "consecutiveFailures";
-
   private final String source;
   private final String name;
   private final Map<String, String> labels;
@@ -150,25 +144,28 @@ public final class Trigger {
     return true;
   }
 
-  /** Whether {@code s} (which {@link #matches}) says the condition holds now. */
+  /**
+   * Whether {@code s} (which {@link #matches}) says the condition holds now. A health trigger
+   * decides on the signal's {@link Signal.Facts.Health} facts; a health signal without them never
+   * fires it.
+   */
   public boolean isFiring(Signal s) {
     if (!Signal.HEALTH.equals(source)) {
       return s.firing();
     }
-    String status = s.labels().getOrDefault(LABEL_STATUS, "UNKNOWN");
-    if (consecutive > 0) {
-      int failures = parse(s.labels().get(LABEL_CONSECUTIVE_FAILURES));
-      return failures >= consecutive || (notUp && "DEGRADED".equals(status));
+    if (!(s.facts() instanceof Signal.Facts.Health h)) {
+      return false;
     }
-    return "DOWN".equals(status) || (notUp && "DEGRADED".equals(status));
+    boolean degraded = notUp && h.status() == HealthStatus.DEGRADED;
+    if (consecutive > 0) {
+      return h.consecutiveFailures() >= consecutive || degraded;
+    }
+    return h.status() == HealthStatus.DOWN || degraded;
   }
 
-  private static int parse(String v) {
-    try {
-      return v == null ? 0 : Integer.parseInt(v);
-    } catch (NumberFormatException e) {
-      return 0;
-    }
+  /** The health check this trigger watches, if it is a health trigger. */
+  public java.util.Optional<String> checkName() {
+    return Signal.HEALTH.equals(source) ? java.util.Optional.of(name) : java.util.Optional.empty();
   }
 
   private void requireHealth(String method) {

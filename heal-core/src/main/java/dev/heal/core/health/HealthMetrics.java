@@ -1,6 +1,7 @@
 package dev.heal.core.health;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -23,6 +24,14 @@ import java.util.concurrent.ConcurrentHashMap;
  *       <td>time one run took; result is the raw status</td></tr>
  *   <tr><td>{@code heal.health.transitions}</td><td>counter</td><td>check, to</td>
  *       <td>effective status changes</td></tr>
+ *   <tr><td>{@code heal.health.threads.abandoned}</td><td>gauge</td><td></td>
+ *       <td>threads held by checks that ignored their interrupt (see {@link CheckThreads})</td></tr>
+ *   <tr><td>{@code heal.health.threads.replaced}</td><td>function counter</td><td></td>
+ *       <td>replacement threads added for abandoned ones</td></tr>
+ *   <tr><td>{@code heal.health.checks.waiting}</td><td>gauge</td><td></td>
+ *       <td>due check runs waiting for a free thread</td></tr>
+ *   <tr><td>{@code heal.health.checks.hung}</td><td>gauge</td><td></td>
+ *       <td>check runs that timed out and have not returned</td></tr>
  * </table>
  *
  * <p>Tags are low-cardinality: check names are fixed at registration. Thread-safe.
@@ -42,6 +51,18 @@ public final class HealthMetrics implements MeterBinder {
           .description("Overall probe status: 1 UP, 0.5 DEGRADED, 0 DOWN")
           .register(meters);
     }
+    Gauge.builder("heal.health.threads.abandoned", registry, r -> r.threads().abandoned())
+        .description("Health-check threads held by checks that ignored their interrupt")
+        .register(meters);
+    FunctionCounter.builder("heal.health.threads.replaced", registry, r -> r.threads().replaced())
+        .description("Replacement health-check threads added for abandoned ones")
+        .register(meters);
+    Gauge.builder("heal.health.checks.waiting", registry, r -> r.threads().waiting())
+        .description("Due health-check runs waiting for a free thread")
+        .register(meters);
+    Gauge.builder("heal.health.checks.hung", registry, r -> r.threads().hung())
+        .description("Health-check runs that timed out and have not returned")
+        .register(meters);
     Map<String, Boolean> gauged = new ConcurrentHashMap<>();
     Map<String, Timer> timers = new ConcurrentHashMap<>();
     registry.addListener(

@@ -1,6 +1,7 @@
 package dev.heal.core.health;
 
-import dev.heal.core.internal.DaemonThreads;
+import dev.heal.core.internal.Require;
+import dev.heal.core.internal.TimedExecutor;
 import dev.heal.core.HealException;
 import dev.heal.core.health.internal.ThresholdTracker;
 import dev.heal.core.time.HealClock;
@@ -15,10 +16,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -30,11 +27,18 @@ import org.slf4j.LoggerFactory;
  * status of each probe. Probe requests only read that state ({@link #status(CheckKind)} is one
  * volatile read); they never run a check.
  *
- * <p>Each check runs on a bounded pool, at most one run at a time, with its own timeout measured
- * on the injected {@link HealClock}. A run that times out is DOWN ("timed out after …") and its
+ * <p>Each check runs on a bounded pool of daemon threads, at most one run per check at a time, with
+ * its own timeout measured on the injected {@link HealClock} from when the run <em>starts</em>
+ * (waiting for a thread does not count). A run that times out is DOWN ("timed out after …") and its
  * thread is interrupted; while it has not returned, later runs of that check are not started but
- * reported DOWN, so a hanging check holds at most one pool thread and never delays other checks
- * beyond that.
+ * reported DOWN ("previous run has not returned …"), so a hanging check holds at most one thread.
+ * If it still has not returned {@linkplain Builder#abandonAfter(Duration) a while} after the
+ * interrupt, its thread counts as abandoned and the pool adds a replacement (at most {@linkplain
+ * Builder#maxAbandonedThreads(int) a bounded number}), so the other checks keep their interval. A
+ * run that is due but waits for a free thread keeps the check's last status and says so in {@link
+ * CheckState#waiting()}; waiting never counts as a failure, so it never makes a probe DOWN by
+ * itself. {@link #threads()} (also in {@link #snapshot()}, {@code /health} and {@link
+ * HealthMetrics}) shows running, waiting and hung runs and abandoned threads.
  *
  * <p>Aggregation, per probe: a critical check that is DOWN makes the probe DOWN; a critical check
  * still UNKNOWN makes readiness and startup DOWN (not ready yet) but not liveness (Kubernetes
@@ -47,9 +51,14 @@ import org.slf4j.LoggerFactory;
 public final class HealthRegistry implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HealthRegistry.class);
 
+  /** Default of {@link Builder#maxAbandonedThreads(int)}. */
+  public static final int DEFAULT_MAX_ABANDONED_THREADS = 16;
+
+  private static final Duration DEFAULT_ABANDON_AFTER = Duration.ofSeconds(1);
+
   private final HealClock clock;
-  private final ExecutorService executor;
-  private final boolean ownsExecutor;
+  private final TimedExecutor runner;
+  private final boolean timeoutFromSubmit;
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
   private final List<Entry> order = new CopyOnWriteArrayList<>();
   private final List<HealthListener> listeners = new CopyOnWriteArrayList<>();
@@ -65,13 +74,11 @@ public final class HealthRegistry implements AutoCloseable {
 
   private HealthRegistry(Builder b) {
     this.clock = b.clock;
-    if (b.executor != null) {
-      this.executor = b.executor;
-      this.ownsExecutor = false;
-    } else {
-      this.executor = Executors.newFixedThreadPool(b.poolSize, DaemonThreads.named("heal-health"));
-      this.ownsExecutor = true;
-    }
+    this.runner =
+        b.executor != null
+            ? new TimedExecutor("heal-health", b.executor, b.abandonAfter, clock)
+            : new TimedExecutor("heal-health", b.poolSize, b.maxAbandoned, b.abandonAfter, clock);
+    this.timeoutFromSubmit = b.timeoutFromSubmit;
     listeners.addAll(b.listeners);
     recompute();
   }
@@ -193,7 +200,27 @@ public final class HealthRegistry implements AutoCloseable {
     for (ForcedDown o : overrides) {
       reasons.computeIfAbsent(o.kind, k -> new ArrayList<>()).add(o.reason);
     }
-    return new HealthSnapshot(probes, states, reasons);
+    return new HealthSnapshot(probes, states, reasons, threads());
+  }
+
+  /**
+   * How the check threads are used now: running, waiting and hung runs, abandoned and replaced
+   * threads. Also in {@link #snapshot()} and {@code /health}.
+   */
+  public CheckThreads threads() {
+    int waiting = 0;
+    int hung = 0;
+    for (Entry e : order) {
+      if (e.waiting()) {
+        waiting++;
+      }
+      if (e.hung()) {
+        hung++;
+      }
+    }
+    return new CheckThreads(
+        runner.threads(), runner.maxAbandoned(), runner.activeCalls(), waiting, hung,
+        runner.abandonedThreads(), runner.replacedThreads());
   }
 
   /**
@@ -217,16 +244,17 @@ public final class HealthRegistry implements AutoCloseable {
     return clock;
   }
 
-  /** Stops scheduling runs and, if the registry created its pool, shuts it down. Idempotent. */
+  /**
+   * Stops scheduling runs, interrupts running checks and, if the registry created its pool, shuts it
+   * down (a supplied executor is left running). Idempotent.
+   */
   @Override
   public void close() {
     closed = true;
     for (Entry e : order) {
       e.cancel();
     }
-    if (ownsExecutor) {
-      executor.shutdownNow();
-    }
+    runner.close();
   }
 
   private void recompute() {
@@ -297,7 +325,10 @@ public final class HealthRegistry implements AutoCloseable {
     for (HealthListener l : listeners) {
       try {
         call.accept(l);
-      } catch (RuntimeException ex) {
+      } catch (RuntimeException | Error ex) {
+        if (ex instanceof VirtualMachineError vme) {
+          throw vme;
+        }
         if (listenerFailures.getAndIncrement() == 0) {
           log.warn("heal: a health listener threw; it is isolated and later failures are only counted", ex);
         }
@@ -343,8 +374,8 @@ public final class HealthRegistry implements AutoCloseable {
     volatile CheckState state;
     // Guarded by this.
     HealClock.Cancellable next;
-    boolean busy;
-    long busySinceNanos;
+    /** The run in flight (waiting for a thread, running, or hung), if any: at most one. */
+    Run current;
     boolean cancelled;
     long runs;
 
@@ -355,7 +386,7 @@ public final class HealthRegistry implements AutoCloseable {
       this.state =
           new CheckState(
               config.name(), config, HealthStatus.UNKNOWN, Optional.empty(), Optional.empty(),
-              Optional.empty(), clock.now(), 0, 0, 0);
+              Optional.empty(), clock.now(), 0, 0, 0, Optional.empty());
     }
 
     synchronized void scheduleNext(Duration delay) {
@@ -365,102 +396,95 @@ public final class HealthRegistry implements AutoCloseable {
       if (next != null) {
         next.cancel();
       }
-      next = clock.schedule(delay, this::run);
+      next = clock.schedule(delay, this::tick);
     }
 
-    synchronized void cancel() {
-      cancelled = true;
-      if (next != null) {
-        next.cancel();
-        next = null;
+    void cancel() {
+      Run r;
+      synchronized (this) {
+        cancelled = true;
+        if (next != null) {
+          next.cancel();
+          next = null;
+        }
+        r = current;
+      }
+      if (r != null && r.call != null) {
+        r.call.interrupt();
       }
     }
 
-    /** Runs on the clock's thread: starts the check on the pool, or reports it still hanging. */
-    void run() {
-      long start = clock.nanoTime();
+    /** Whether this check's run timed out and has not returned: it holds a thread. */
+    synchronized boolean hung() {
+      return current != null && current.timedOut;
+    }
+
+    synchronized boolean waiting() {
+      return current != null && !current.started;
+    }
+
+    /**
+     * Runs on the clock's thread when the check is due: submits a run, or, if the previous one is
+     * still in flight, says why. A run waiting for a thread is not a failure; a run that timed out
+     * and still has not returned is.
+     */
+    void tick() {
+      Run submit = null;
+      long now = clock.nanoTime();
       Duration stuck = null;
+      Duration waited = null;
       synchronized (this) {
         next = null;
         if (cancelled || closed) {
           return;
         }
-        if (busy) {
-          stuck = Duration.ofNanos(start - busySinceNanos);
+        Run r = current;
+        if (r == null) {
+          submit = current = new Run(now);
+        } else if (!r.started) {
+          waited = Duration.ofNanos(now - r.submittedNanos);
+        } else if (r.timedOut) {
+          stuck = Duration.ofNanos(now - r.startedNanos);
         } else {
-          busy = true;
-          busySinceNanos = start;
+          return; // running within its timeout: it reports and schedules the next run itself
         }
       }
-      if (stuck != null) {
-        complete(
-            new AtomicBoolean(),
+      if (submit != null) {
+        // The watch timer comes first: with an inline executor the run completes inside submit()
+        // and schedules the next run itself, replacing the watch.
+        scheduleNext(config.interval());
+        TimedExecutor.Call call = runner.submit(new CheckRun(submit));
+        synchronized (this) {
+          submit.call = call;
+        }
+      } else if (waited != null) {
+        markWaiting(waitingForThread(waited));
+        scheduleNext(config.interval());
+      } else {
+        record(
             HealthResult.down(
                 "previous run has not returned after " + human(stuck) + " (timed out after "
                     + human(config.timeout()) + ")"),
             Duration.ZERO);
-        return;
-      }
-      AtomicBoolean done = new AtomicBoolean();
-      Future<?>[] future = new Future<?>[1];
-      HealClock.Cancellable timer =
-          clock.schedule(
-              config.timeout(),
-              () -> {
-                if (complete(done, HealthResult.down("timed out after " + human(config.timeout())),
-                    config.timeout())) {
-                  Future<?> f = future[0];
-                  if (f != null) {
-                    f.cancel(true);
-                  }
-                }
-              });
-      Runnable body =
-          () -> {
-            HealthResult result;
-            try {
-              result = check.check();
-              if (result == null) {
-                result = HealthResult.down("check returned null instead of a HealthResult");
-              }
-            } catch (InterruptedException ie) {
-              Thread.currentThread().interrupt();
-              result = HealthResult.down(ie);
-            } catch (Exception | LinkageError | AssertionError ex) {
-              result = HealthResult.down(ex);
-            } finally {
-              synchronized (this) {
-                busy = false;
-              }
-            }
-            if (complete(done, result, clock.since(start))) {
-              timer.cancel();
-            }
-          };
-      try {
-        future[0] = executor.submit(body);
-      } catch (RejectedExecutionException rex) {
-        synchronized (this) {
-          busy = false;
-        }
-        timer.cancel();
-        if (!closed) {
-          complete(done, HealthResult.down("health check pool rejected the run: " + rex.getMessage()),
-              Duration.ZERO);
-        }
       }
     }
 
-    /** Records a run's result once; returns false if the run was already completed. */
-    boolean complete(AtomicBoolean done, HealthResult result, Duration took) {
-      if (!done.compareAndSet(false, true)) {
-        return false;
+    private void markWaiting(String why) {
+      synchronized (this) {
+        if (cancelled) {
+          return;
+        }
+        state = state.withWaiting(Optional.of(why));
       }
+    }
+
+    /** Records a result: thresholds, state, probes, the next run, then listeners. */
+    void record(HealthResult result, Duration took) {
       HealthTransition transition = null;
       CheckState s;
       synchronized (this) {
         if (cancelled) {
-          return true;
+          return;
         }
         HealthStatus before = tracker.status();
         HealthStatus after = tracker.record(result.status());
@@ -470,7 +494,8 @@ public final class HealthRegistry implements AutoCloseable {
             new CheckState(
                 config.name(), config, after, Optional.of(result), Optional.of(took),
                 Optional.of(now), before != after ? now : state.lastChangeAt(),
-                tracker.consecutiveFailures(), tracker.consecutiveSuccesses(), runs);
+                tracker.consecutiveFailures(), tracker.consecutiveSuccesses(), runs,
+                Optional.empty());
         state = s;
         if (before != after) {
           transition = new HealthTransition(config.name(), before, after, s, now, clock.nanoTime());
@@ -491,7 +516,6 @@ public final class HealthRegistry implements AutoCloseable {
         HealthTransition ft = transition;
         notifyListeners(l -> l.onTransition(ft));
       }
-      return true;
     }
 
     private void logTransition(HealthTransition t) {
@@ -502,6 +526,118 @@ public final class HealthRegistry implements AutoCloseable {
         log.info("heal: check '{}' is {} (was {})", t.check(), t.to(), t.from());
       }
     }
+
+    /** One run of the check on the {@link TimedExecutor}; its timeout counts from its start. */
+    private final class CheckRun implements TimedExecutor.Task<HealthResult> {
+      final Run run;
+
+      CheckRun(Run run) {
+        this.run = run;
+      }
+
+      @Override
+      public boolean starting(TimedExecutor.Call call) {
+        synchronized (Entry.this) {
+          if (cancelled || closed) {
+            if (current == run) {
+              current = null;
+            }
+            return false;
+          }
+          run.started = true;
+          run.startedNanos = clock.nanoTime();
+          if (state.waiting().isPresent()) {
+            state = state.withWaiting(Optional.empty());
+          }
+        }
+        return true;
+      }
+
+      @Override
+      public Duration timeout() {
+        if (timeoutFromSubmit) {
+          // The deliberately broken variant the model check must catch (see the Builder).
+          Duration left = config.timeout().minusNanos(run.startedNanos - run.submittedNanos);
+          return left.isNegative() || left.isZero() ? Duration.ofNanos(1) : left;
+        }
+        return config.timeout();
+      }
+
+      @Override
+      public HealthResult run() throws Exception {
+        HealthResult result = check.check();
+        return result != null
+            ? result
+            : HealthResult.down("check returned null instead of a HealthResult");
+      }
+
+      @Override
+      public void finished(HealthResult value, Throwable error, Duration took) {
+        boolean report;
+        synchronized (Entry.this) {
+          if (current == run) {
+            current = null;
+          }
+          report = !run.reported;
+          run.reported = true;
+        }
+        if (report) {
+          record(error == null ? value : HealthResult.down(error), took);
+        }
+      }
+
+      @Override
+      public void timedOut(Duration timeout) {
+        synchronized (Entry.this) {
+          if (run.reported) {
+            return;
+          }
+          run.reported = true;
+          run.timedOut = true;
+        }
+        record(HealthResult.down("timed out after " + human(config.timeout())), config.timeout());
+      }
+
+      @Override
+      public void rejected(String why) {
+        synchronized (Entry.this) {
+          if (current == run) {
+            current = null;
+          }
+        }
+        if (!closed) {
+          // Not a failure of the check: the watch timer retries at the next interval.
+          markWaiting("could not start: " + why);
+        }
+      }
+    }
+  }
+
+  /** One run of a check, from submit until its body returns. Guarded by its Entry. */
+  private static final class Run {
+    final long submittedNanos;
+    TimedExecutor.Call call;
+    boolean started;
+    long startedNanos;
+    boolean timedOut;
+    boolean reported;
+
+    Run(long submittedNanos) {
+      this.submittedNanos = submittedNanos;
+    }
+  }
+
+  private String waitingForThread(Duration waited) {
+    int hung = 0;
+    for (Entry e : order) {
+      if (e.hung()) {
+        hung++;
+      }
+    }
+    int abandoned = runner.abandonedThreads();
+    return "waiting for a free health-check thread: " + hung + " threads held by hung checks ("
+        + abandoned + " abandoned, replacements at most " + runner.maxAbandoned() + "); due "
+        + human(waited) + " ago";
   }
 
   static String human(Duration d) {
@@ -517,6 +653,9 @@ public final class HealthRegistry implements AutoCloseable {
     private HealClock clock = HealClock.system();
     private ExecutorService executor;
     private int poolSize = 4;
+    private int maxAbandoned = DEFAULT_MAX_ABANDONED_THREADS;
+    private Duration abandonAfter = DEFAULT_ABANDON_AFTER;
+    private boolean timeoutFromSubmit;
     private final List<HealthListener> listeners = new ArrayList<>();
 
     private Builder() {}
@@ -528,8 +667,10 @@ public final class HealthRegistry implements AutoCloseable {
     }
 
     /**
-     * The pool checks run on. Default: a fixed pool of {@link #poolSize(int)} daemon threads owned
-     * (and shut down) by the registry. A supplied executor is not shut down by the registry.
+     * The pool checks run on. Default: a pool of {@link #poolSize(int)} daemon threads owned (and
+     * shut down) by the registry, which replaces threads held by checks that ignore interrupts. A
+     * supplied executor is neither resized nor shut down by the registry; timeouts still count from
+     * when a run starts and interrupt it.
      */
     public Builder executor(ExecutorService executor) {
       this.executor = Objects.requireNonNull(executor, "executor");
@@ -545,6 +686,39 @@ public final class HealthRegistry implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Most replacement threads the registry's own pool adds at a time for threads held by checks
+     * that ignore their interrupt (a thread counts as abandoned once its check has not returned
+     * {@link #abandonAfter(Duration)} after its timeout). Each check holds at most one thread, so
+     * healthy checks keep their interval as long as fewer than {@code poolSize +
+     * maxAbandonedThreads} checks hang at once; beyond that, due runs wait (and say so) but never
+     * turn DOWN by waiting. 0 disables replacement. Default {@value
+     * HealthRegistry#DEFAULT_MAX_ABANDONED_THREADS}.
+     * Ignored with a supplied {@link #executor(ExecutorService)}, which is never resized.
+     */
+    public Builder maxAbandonedThreads(int maxAbandoned) {
+      this.maxAbandoned = Require.atLeast("maxAbandonedThreads", maxAbandoned, 0);
+      return this;
+    }
+
+    /**
+     * How long a check may take to return after it was interrupted (on timeout or close) before
+     * its thread counts as abandoned and is replaced. Default 1 s.
+     */
+    public Builder abandonAfter(Duration abandonAfter) {
+      this.abandonAfter = Require.notNegative("abandonAfter", abandonAfter);
+      return this;
+    }
+
+    /**
+     * Test only: counts each run's timeout from when it was due instead of when it started, the
+     * bug of issue 11 item 10, so that the schedule model check can show it catches it.
+     */
+    Builder brokenTimeoutFromSubmit() {
+      this.timeoutFromSubmit = true;
+      return this;
+    }
+
     public Builder listener(HealthListener listener) {
       listeners.add(Objects.requireNonNull(listener, "listener"));
       return this;
@@ -557,6 +731,6 @@ public final class HealthRegistry implements AutoCloseable {
 
   /** Waits up to {@code timeout} for the registry's own pool to finish after {@link #close()}. */
   public boolean awaitTermination(Duration timeout) throws InterruptedException {
-    return !ownsExecutor || executor.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    return runner.awaitTermination(timeout);
   }
 }

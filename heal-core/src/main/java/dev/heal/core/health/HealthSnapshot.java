@@ -11,16 +11,25 @@ import java.util.Optional;
  * @param probes overall status of liveness, readiness and startup
  * @param checks state of each check, in registration order
  * @param overrides reasons probes are held down on purpose, per probe
+ * @param threads how the check threads are used, including threads held by hung checks
  */
 public record HealthSnapshot(
     Map<CheckKind, HealthStatus> probes,
     List<CheckState> checks,
-    Map<CheckKind, List<String>> overrides) {
+    Map<CheckKind, List<String>> overrides,
+    CheckThreads threads) {
 
   public HealthSnapshot {
     probes = Map.copyOf(probes);
     checks = List.copyOf(checks);
     overrides = Map.copyOf(overrides);
+    java.util.Objects.requireNonNull(threads, "threads");
+  }
+
+  /** A snapshot without thread figures (all zero), as before {@code threads} existed. */
+  public HealthSnapshot(
+      Map<CheckKind, HealthStatus> probes, List<CheckState> checks, Map<CheckKind, List<String>> overrides) {
+    this(probes, checks, overrides, new CheckThreads(0, 0, 0, 0, 0, 0, 0));
   }
 
   public HealthStatus status(CheckKind kind) {

@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.heal.core.health.CheckKind;
 import dev.heal.core.health.CheckState;
+import dev.heal.core.health.CheckThreads;
 import dev.heal.core.health.HealthRegistry;
 import dev.heal.core.health.HealthSnapshot;
 import dev.heal.core.health.HealthStatus;
@@ -201,6 +202,7 @@ public final class ProbeHandler implements HttpHandler {
         if (!c.config().tags().isEmpty()) {
           data.put("heal_tags", String.join(",", c.config().tags()));
         }
+        c.waiting().ifPresent(w -> data.put("heal_waiting", w));
       }
       checks.add(new MicroProfileCheck(c.name(), upOrDown(c.status()), data));
     }
@@ -212,6 +214,14 @@ public final class ProbeHandler implements HttpHandler {
     if (showDetails) {
       snap.overrides().forEach((k, v) ->
           putScalar(summary, "heal_override_" + k.name().toLowerCase(Locale.ROOT), v));
+      CheckThreads t = snap.threads();
+      summary.put("heal_check_threads", t.threads());
+      summary.put("heal_check_threads_max_abandoned", t.maxAbandoned());
+      summary.put("heal_check_threads_running", t.running());
+      summary.put("heal_check_threads_waiting", t.waiting());
+      summary.put("heal_check_threads_hung", t.hung());
+      summary.put("heal_check_threads_abandoned", t.abandoned());
+      summary.put("heal_check_threads_replaced", t.replaced());
       for (Map.Entry<String, Supplier<?>> s : sections.entrySet()) {
         putScalar(summary, "heal_" + s.getKey(), s.getValue().get());
       }
@@ -264,6 +274,7 @@ public final class ProbeHandler implements HttpHandler {
         m.put("consecutiveFailures", c.consecutiveFailures());
         m.put("consecutiveSuccesses", c.consecutiveSuccesses());
         m.put("tags", c.config().tags());
+        c.waiting().ifPresent(w -> m.put("waiting", w));
       }
       checks.add(m);
     }
@@ -272,6 +283,7 @@ public final class ProbeHandler implements HttpHandler {
       Map<String, Object> overrides = new LinkedHashMap<>();
       snap.overrides().forEach((k, v) -> overrides.put(k.name().toLowerCase(Locale.ROOT), v));
       body.put("overrides", overrides);
+      body.put("checkThreads", snap.threads());
       for (Map.Entry<String, Supplier<?>> s : sections.entrySet()) {
         body.put(s.getKey(), s.getValue().get());
       }

@@ -39,6 +39,8 @@ public final class CoreReference implements ReferenceCatalog {
             .set("clock", CLOCK, "")
             .set("executor", "own pool of `poolSize` daemon threads", "")
             .field("poolSize", "threads")
+            .set("maxAbandonedThreads", HealthRegistry.DEFAULT_MAX_ABANDONED_THREADS, "threads")
+            .field("abandonAfter", "")
             .set("listener", "none", "", "Adds a listener for check results and status transitions."),
         Builder.of("Health checks", HealthCheckConfig.Builder.class, "HealthCheckConfig.builder(name)",
                 () -> HealthCheckConfig.builder("name"))
@@ -73,7 +75,9 @@ public final class CoreReference implements ReferenceCatalog {
         Builder.of("Healer", Healer.Builder.class, "Healer.builder()", Healer::builder)
             .set("clock", CLOCK, "", "The clock for timers, backoff and the journal.")
             .set("executor", "own pool of `poolSize` daemon threads", "")
-            .field("poolSize", "threads", "Threads in the healer's own action pool.")
+            .set("maxAbandonedThreads", HealthRegistry.DEFAULT_MAX_ABANDONED_THREADS, "threads")
+            .field("abandonAfter", "")
+            .field("poolSize", "threads")
             .set("plan", "none", "", "Adds a recovery plan.")
             .set("health", "none", "")
             .set("features", "none", "")
@@ -83,6 +87,9 @@ public final class CoreReference implements ReferenceCatalog {
             .field("maxEpisodeDuration", "")
             .field("verifyEvery", "")
             .field("replayWindow", "")
+            .field("replayCapacity", "alert instances")
+            .field("eventQueueCapacity", "events")
+            .set("eventExecutor", "one daemon dispatcher thread", "")
             .field("journalSize", "episodes")
             .field("seed", "")
             .set("listener", "none", "", "Adds a listener for every healing event."),
@@ -129,12 +136,18 @@ public final class CoreReference implements ReferenceCatalog {
             "after a check's first run with that result"),
         new MeterInfo("heal.health.transitions", COUNTER, List.of("check", "to"),
             "after a check's first change of status to `to`"),
+        new MeterInfo("heal.health.checks.waiting", GAUGE, List.of(), "at once"),
+        new MeterInfo("heal.health.checks.hung", GAUGE, List.of(), "at once"),
+        new MeterInfo("heal.health.threads.abandoned", GAUGE, List.of(), "at once"),
+        new MeterInfo("heal.health.threads.replaced", COUNTER, List.of(), "at once"),
         new MeterInfo("heal.recovery.budget.remaining", GAUGE, List.of(),
             "`new HealerMetrics(healer).bindTo(meters)`: at once"),
         new MeterInfo("heal.recovery.episodes.open", GAUGE, List.of(), "at once"),
         new MeterInfo("heal.recovery.budget.exhausted", COUNTER, List.of(), "at once"),
+        new MeterInfo("heal.recovery.events.dropped", COUNTER, List.of(), "at once"),
+        new MeterInfo("heal.recovery.listener.failures", COUNTER, List.of(), "at once"),
         new MeterInfo("heal.degradation.level", GAUGE, List.of(),
-            "at once, with `new HealerMetrics(healer, features)`; 0 NORMAL, 1 REDUCED, 2 ESSENTIAL_ONLY"),
+            "at once, with `new HealerMetrics(healer, features)`"),
         new MeterInfo("heal.recovery.actions", COUNTER, List.of("action", "outcome"),
             "after the first attempt of an action with that outcome (SUCCEEDED, FAILED, NOT_NOW, UNAVAILABLE, DRY_RUN)"),
         new MeterInfo("heal.recovery.episodes", COUNTER, List.of("plan", "outcome"),

@@ -48,8 +48,10 @@ class AlertmanagerReceiverTest {
     assertThat(firing.source()).isEqualTo(Signal.ALERT);
     assertThat(firing.name()).isEqualTo("HighErrorRate");
     assertThat(firing.firing()).isTrue();
-    assertThat(firing.labels()).containsEntry("service", "orders").containsEntry("fingerprint", "f1")
-        .containsEntry("startsAt", "2026-11-26T06:00:00Z");
+    assertThat(firing.labels()).containsEntry("service", "orders").doesNotContainKeys("fingerprint", "startsAt");
+    assertThat(firing.facts()).isEqualTo(new Signal.Facts.Alert(java.util.Optional.of("f1"),
+        java.time.Instant.parse("2026-11-26T06:00:00Z")));
+    assertThat(firing.resolutionKey()).isEqualTo("alert/HighErrorRate#f1");
     assertThat(firing.message()).contains("5xx above 5% on orders-1");
     assertThat(received.get(1).firing()).isFalse();
   }

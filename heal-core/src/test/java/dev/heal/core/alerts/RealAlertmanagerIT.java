@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.heal.core.healer.Action;
 import dev.heal.core.healer.Healer;
 import dev.heal.core.healer.Outcome;
+import dev.heal.core.healer.Signal;
 import dev.heal.core.healer.RecoveryPlan;
 import dev.heal.core.healer.Trigger;
 import dev.heal.core.health.HealthRegistry;
@@ -79,7 +80,9 @@ class RealAlertmanagerIT {
             "annotations":{"summary":"5xx above 5%%"},"startsAt":"%s"}]""".formatted(startsAt));
       await().atMost(Duration.ofSeconds(30)).until(() -> restarts.get() == 1);
       assertThat(healer.journal().open()).singleElement().satisfies(e -> {
-        assertThat(e.trigger().labels()).containsEntry("service", "orders").containsKey("fingerprint");
+        assertThat(e.trigger().labels()).containsEntry("service", "orders");
+        assertThat(e.trigger().facts()).isInstanceOfSatisfying(Signal.Facts.Alert.class,
+            a -> assertThat(a.fingerprint()).as("Alertmanager's fingerprint").isPresent());
         assertThat(e.trigger().message()).contains("5xx above 5%");
       });
       post(base + "/api/v2/alerts", """

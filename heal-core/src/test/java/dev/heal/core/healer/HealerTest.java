@@ -55,7 +55,8 @@ class HealerTest {
   }
 
   private Healer.Builder healer() {
-    return Healer.builder().clock(clock).executor(new InlineExecutorService()).health(health).listener(events);
+    return Healer.builder().clock(clock).executor(new InlineExecutorService()).eventExecutor(Runnable::run)
+        .health(health).listener(events);
   }
 
   private Healer start(Healer.Builder b) {
@@ -145,13 +146,16 @@ class HealerTest {
             .build()));
     dbUp.set(false);
     clock.advance(Duration.ofSeconds(1));
+    // The timeout counts from when the attempt starts on a pool thread.
+    await().atMost(Duration.ofSeconds(5)).until(() -> events.types().contains(HealEvent.Type.STEP_STARTED));
     clock.advance(Duration.ofSeconds(5));
     await().atMost(Duration.ofSeconds(5)).until(() -> ran.contains("fix"));
     clock.advance(Duration.ofSeconds(1));
     await().atMost(Duration.ofSeconds(5)).until(() -> h.journal().recent(1).get(0).outcome().isPresent());
     Episode e = h.journal().recent(1).get(0);
     assertThat(e.outcome()).contains(Outcome.RECOVERED);
-    assertThat(e.steps().get(0).message()).isEqualTo("timed out after PT5S");
+    assertThat(e.steps().get(0).status()).as("the real result of the interrupted action").contains(ActionResult.Status.FAILED);
+    assertThat(e.steps().get(0).message()).startsWith("interrupted (returned ").contains("after its 5 s timeout");
   }
 
   @Test
@@ -295,12 +299,13 @@ class HealerTest {
   void replayedAlertsNeverOpenASecondEpisode() {
     Healer h = start(healer().cooldown(Duration.ZERO).plan(RecoveryPlan.when(Trigger.alert("alertname=HighErrorRate", "service=orders"))
         .then(recording("restart", () -> {})).build()));
-    Signal alert = new Signal(Signal.ALERT, "HighErrorRate", true,
-        Map.of("alertname", "HighErrorRate", "service", "orders", Healer.LABEL_FINGERPRINT, "abc123",
-            Healer.LABEL_STARTS_AT, "2026-01-01T00:00:00Z"), "error rate 7%", clock.now(), clock.nanoTime());
+    Signal alert = Signal.alert("HighErrorRate", true, Map.of("alertname", "HighErrorRate", "service", "orders"),
+        java.util.Optional.of("abc123"), java.time.Instant.parse("2026-01-01T00:00:00Z"), "error rate 7%",
+        clock.now(), clock.nanoTime());
     h.accept(alert);
     clock.runDueTasks();
-    h.accept(new Signal(Signal.ALERT, "HighErrorRate", false, alert.labels(), "resolved", clock.now(), clock.nanoTime()));
+    h.accept(Signal.alert("HighErrorRate", false, alert.labels(), java.util.Optional.of("abc123"),
+        java.time.Instant.parse("2026-01-01T00:00:00Z"), "resolved", clock.now(), clock.nanoTime()));
     assertThat(h.journal().recent(1).get(0).outcome()).contains(Outcome.RECOVERED);
     h.accept(alert);
     clock.runDueTasks();

@@ -250,6 +250,9 @@ class HealthRegistryTest {
     r.addListener(new HealthListener() {
       @Override
       public void onResult(CheckState state) {
+        if (state.runs() == 2) {
+          throw new AssertionError("an Error from a listener is isolated too");
+        }
         throw new IllegalStateException("listener bug");
       }
     });

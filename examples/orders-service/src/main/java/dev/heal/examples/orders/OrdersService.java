@@ -42,9 +42,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -86,7 +88,7 @@ public final class OrdersService implements AutoCloseable {
     this.clock = clock;
     this.db = new SwitchableDataSource(config.dbUrl(), config.dbUser(), config.dbPassword());
     this.repository = new OrderRepository(db);
-    repository.createSchema();
+    createSchema(repository);
     this.httpPayments = new HttpPaymentsClient(config.paymentsUrl(), config.paymentsTimeout());
     Feature recommendations = features.define("recommendations", DegradationLevel.REDUCED);
 
@@ -122,6 +124,7 @@ public final class OrdersService implements AutoCloseable {
     health.register(HealthCheckConfig.builder("process").liveness().interval(Duration.ofSeconds(2)).build(),
         HealthResult::up);
 
+    Optional<KubernetesHealing> kubernetes = kubernetes(cluster, clock);
     Healer.Builder hb = Healer.builder().clock(clock).health(health).features(features).dryRun(config.dryRun())
         .cooldown(Duration.ofSeconds(5))
         .plan(RecoveryPlan.when(Trigger.check("database").isDown()).named("database-recovery")
@@ -135,13 +138,11 @@ public final class OrdersService implements AutoCloseable {
             .then(Actions.sequence("drainAndRestartSettler", Actions.drain(health), Actions.restart("settler", settler)))
             .verifyWithin(Duration.ofSeconds(30))
             // Last resort, in a cluster only: evict this pod (PodDisruptionBudgets apply).
-            .escalateTo(kubernetes(cluster, clock).<Action>map(KubernetesHealing::evictSelf)
-                .orElse(Action.of("evictSelf", ctx -> ActionResult.unavailable("not running in Kubernetes: "
-                    + cluster.unavailableReason().orElse("no cluster")))))
+            .escalateTo(kubernetes.<Action>map(KubernetesHealing::evictSelf).orElse(notInKubernetes("evictSelf", cluster)))
             .build())
         .plan(RecoveryPlan.when(Trigger.check("payments").isDown()).named("payments-recovery")
             .then(Action.run("resetPaymentsClient", httpPayments::reset)).verifyWithin(Duration.ofSeconds(5))
-            .escalateTo(Actions.restart("settler", settler)).verifyWithin(Duration.ofMinutes(5))
+            .escalateTo(Actions.restart("settler", settler)).verifyWithin(config.paymentsRecoveryDeadline())
             .build())
         .plan(RecoveryPlan.when(Trigger.signal(ResilienceSignals.CIRCUIT_BREAKER, "payments")
                 .forAtLeast(Duration.ofSeconds(10))).named("payments-circuit-open")
@@ -149,10 +150,24 @@ public final class OrdersService implements AutoCloseable {
             .build())
         .plan(RecoveryPlan.when(Trigger.signal("overload")).named("brownout")
             .then(Actions.degrade(features, DegradationLevel.REDUCED)).verifyWithin(Duration.ofMinutes(10)).build())
-        .plan(RecoveryPlan.when(Trigger.alert("alertname=OrdersHighErrorRate")).named("alert-high-error-rate")
-            .target("orders-api")
+        // One plan per alert that infra/alertmanager routes to heal (heal="true" in
+        // infra/prometheus/rules/heal.rules.yml); RoutedAlertsHavePlansIT keeps the two lists equal.
+        .plan(RecoveryPlan.when(Trigger.alert("alertname=HighErrorRate", "service=orders-service"))
+            .named("alert-high-error-rate").target("orders-api")
             .then(Actions.sequence("resetConnections", Action.run("resetPaymentsClient", httpPayments::reset),
                 Action.run("reconnectPool", db::reconnect)))
+            .verifyWithin(Duration.ofMinutes(2)).build())
+        // Slow answers: shed the optional work (recommendations) until the alert resolves.
+        .plan(RecoveryPlan.when(Trigger.alert("alertname=HighLatencyP95", "service=orders-service"))
+            .named("alert-high-latency").target("orders-latency")
+            .then(Actions.degrade(features, DegradationLevel.REDUCED)).verifyWithin(Duration.ofMinutes(10)).build())
+        // Pod-scoped: the alert names the unready pod in its `pod` label; whichever replica receives
+        // it evicts that pod (PodDisruptionBudget and heal-k8s's disruption budget apply), never itself
+        // by mistake and never another workload's pod (the label selector below).
+        .plan(RecoveryPlan.when(Trigger.alert("alertname=ProbeNotReady", "service=orders-service"))
+            .named("alert-probe-not-ready").target("orders-pods")
+            .then(kubernetes.<Action>map(k -> k.evictPod(Map.of("app.kubernetes.io/name", "orders-service")))
+                .orElse(notInKubernetes("evictPod", cluster)))
             .verifyWithin(Duration.ofMinutes(2)).build());
     healer = config.heal() ? hb.build() : null;
     if (healer != null) {
@@ -201,6 +216,31 @@ public final class OrdersService implements AutoCloseable {
     if (healer != null) {
       scheduleOverloadWatch();
     }
+  }
+
+  /**
+   * The pool fails a borrow after 500 ms (fast failure while serving); at startup the first
+   * connection may take longer (a database still starting, a loaded node), so the schema gets a
+   * few borrows before startup fails. The startup probe allows 2 minutes.
+   */
+  private static void createSchema(OrderRepository repository) throws SQLException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        repository.createSchema();
+        return;
+      } catch (SQLTransientConnectionException e) {
+        if (attempt == SCHEMA_ATTEMPTS) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static final int SCHEMA_ATTEMPTS = 20;
+
+  private static Action notInKubernetes(String name, KubernetesEnvironment cluster) {
+    return Action.of(name, ctx -> ActionResult.unavailable("not running in Kubernetes: "
+        + cluster.unavailableReason().orElse("no cluster")));
   }
 
   /** Cluster actions when running in Kubernetes; the budget is shared through a ConfigMap. */

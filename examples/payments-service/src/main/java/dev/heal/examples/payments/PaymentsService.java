@@ -4,11 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpHandler;
 import dev.heal.core.health.HealthCheckConfig;
+import dev.heal.core.health.HealthMetrics;
 import dev.heal.core.health.HealthRegistry;
 import dev.heal.core.health.HealthResult;
 import dev.heal.core.http.ProbeHandler;
 import dev.heal.core.http.ProbeServer;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -32,6 +37,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * answers 200 when the service is up. Its latency and failures are
  * controlled by {@link #faults(PaymentFaults)} in-process, or by {@code POST /admin/faults
  * {"latencyMs":200,"errorRate":0.5,"down":false}} over HTTP. Thread-safe.
+ *
+ * <p>Its management port serves heal's probes and {@code /metrics}: {@code http.server.requests}
+ * (timer with percentile histogram; tags method, uri, status, outcome as Spring/Micrometer name
+ * them), {@code payments.faults.latency} (seconds), {@code payments.faults.error.ratio} (0 to 1),
+ * {@code payments.faults.down} (1 while every request is answered 503), {@code payments.captured}
+ * (payments captured since start) and heal's health meters.
  */
 public final class PaymentsService implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -45,6 +56,7 @@ public final class PaymentsService implements AutoCloseable {
   private final AtomicReference<PaymentFaults> faults = new AtomicReference<>(PaymentFaults.NONE);
   private final SplittableRandom random;
   private final AtomicLong captured = new AtomicLong();
+  private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
   private PaymentsService(String host, int port, int managementPort, long seed) throws IOException {
     this.random = new SplittableRandom(seed);
@@ -55,16 +67,62 @@ public final class PaymentsService implements AutoCloseable {
     });
     ProbeServer.enableTcpNoDelay(); // before the first JDK HTTP server of the process
     this.server = HttpServer.create(new InetSocketAddress(host, port), 256);
-    server.createContext("/payments", this::payments);
-    server.createContext("/admin/faults", this::adminFaults);
+    server.createContext("/payments", timed(this::payments));
+    server.createContext("/admin/faults", timed(this::adminFaults));
     server.setExecutor(executor);
     server.start();
     this.health = HealthRegistry.builder().build();
     health.register(HealthCheckConfig.builder("self").liveness().interval(Duration.ofSeconds(5)).build(), HealthResult::up);
     health.start();
-    PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    bindMetrics(metrics);
     this.probes = managementPort < 0 ? null
-        : ProbeServer.builder(ProbeHandler.builder(health).metrics(prometheus::scrape)).host(host).port(managementPort).start();
+        : ProbeServer.builder(ProbeHandler.builder(health).metrics(metrics::scrape)).host(host).port(managementPort).start();
+  }
+
+  private void bindMetrics(MeterRegistry meters) {
+    new HealthMetrics(health).bindTo(meters);
+    Gauge.builder("payments.faults.latency", faults, f -> f.get().latency().toNanos() / 1e9).baseUnit("seconds")
+        .description("Latency the demo adds to every payments request").register(meters);
+    Gauge.builder("payments.faults.error.ratio", faults, f -> f.get().errorRate())
+        .description("Share of payments requests the demo answers 500").register(meters);
+    Gauge.builder("payments.faults.down", faults, f -> f.get().down() ? 1 : 0)
+        .description("1 while the demo answers every payments request 503").register(meters);
+    Gauge.builder("payments.captured", captured, AtomicLong::get)
+        .description("Payments captured since start (each order once)").register(meters);
+  }
+
+  /** Records every exchange in http.server.requests, the timer heal's rules and dashboard read. */
+  private HttpHandler timed(HttpHandler handler) {
+    return ex -> {
+      Timer.Sample sample = Timer.start(metrics);
+      try {
+        handler.handle(ex);
+      } finally {
+        int status = ex.getResponseCode();
+        sample.stop(Timer.builder("http.server.requests").description("HTTP server requests")
+            .tags("method", ex.getRequestMethod(), "uri", uri(ex.getRequestURI().getPath()),
+                "status", Integer.toString(status),
+                "outcome", status < 0 || status >= 500 ? "SERVER_ERROR" : status >= 400 ? "CLIENT_ERROR" : "SUCCESS")
+            .publishPercentileHistogram().register(metrics));
+      }
+    };
+  }
+
+  /** Low-cardinality uri tag: templates, never an order id. */
+  private static String uri(String path) {
+    return switch (path) {
+      case "/payments", "/payments/ping", "/admin/faults" -> path;
+      default -> path.startsWith("/payments/") ? "/payments/{orderId}" : "UNKNOWN";
+    };
+  }
+
+  /** The service's meters (what its {@code /metrics} serves). */
+  public PrometheusMeterRegistry metrics() {
+    return metrics;
+  }
+
+  public String managementUrl() {
+    return probes == null ? "" : probes.baseUrl();
   }
 
   /** Starts the service on {@code host:port} (0 = any port); management port -1 = none. */

@@ -1,30 +1,44 @@
 package dev.heal.core.healer.internal;
 
 /**
- * A token bucket on monotonic nanoseconds: {@code capacity} tokens, refilled continuously at
- * {@code capacity} per {@code windowNanos}. Not thread-safe: the healer calls it under its lock.
+ * A token bucket on monotonic nanoseconds, in exact integer arithmetic: {@code capacity} tokens,
+ * refilled continuously at {@code capacity} per {@code windowNanos}. One token is
+ * {@code windowNanos} units of credit and every elapsed nanosecond adds {@code capacity} units, so
+ * no rounding ever grants or withholds a token. Not thread-safe: the episode machine owns it.
  */
 public final class TokenBucket {
   private final long capacity;
   private final long windowNanos;
-  private double tokens;
+  private final long full;
+  private long credit;
   private long lastNanos;
 
+  /**
+   * @throws IllegalArgumentException if capacity or window is not positive, or if
+   *     {@code capacity × windowNanos} does not fit in a long (more than ~9.2e18)
+   */
   public TokenBucket(long capacity, long windowNanos, long nowNanos) {
     if (capacity < 1 || windowNanos < 1) {
-      throw new IllegalArgumentException("capacity and window must be positive");
+      throw new IllegalArgumentException("budget capacity and window must be positive: " + capacity + " per "
+          + windowNanos + " ns");
+    }
+    try {
+      this.full = Math.multiplyExact(capacity, windowNanos);
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException("budget of " + capacity + " actions per " + windowNanos
+          + " ns is too large to count exactly; use fewer actions or a shorter window");
     }
     this.capacity = capacity;
     this.windowNanos = windowNanos;
-    this.tokens = capacity;
+    this.credit = full;
     this.lastNanos = nowNanos;
   }
 
   /** Takes one token if there is one. */
   public boolean tryAcquire(long nowNanos) {
     refill(nowNanos);
-    if (tokens >= 1.0) {
-      tokens -= 1.0;
+    if (credit >= windowNanos) {
+      credit -= windowNanos;
       return true;
     }
     return false;
@@ -33,17 +47,23 @@ public final class TokenBucket {
   /** Whole tokens available now. */
   public long available(long nowNanos) {
     refill(nowNanos);
-    return (long) Math.floor(tokens);
+    return credit / windowNanos;
   }
 
   public long capacity() {
     return capacity;
   }
 
+  public long windowNanos() {
+    return windowNanos;
+  }
+
   private void refill(long nowNanos) {
     long elapsed = nowNanos - lastNanos;
     if (elapsed > 0) {
-      tokens = Math.min(capacity, tokens + (double) elapsed * capacity / windowNanos);
+      // After a whole window the bucket is full whatever it held, so clamping keeps the product in range.
+      long add = Math.min(elapsed, windowNanos) * capacity;
+      credit = Math.min(full, credit + add);
       lastNanos = nowNanos;
     }
   }
