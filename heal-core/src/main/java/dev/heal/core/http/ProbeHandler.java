@@ -157,8 +157,11 @@ public final class ProbeHandler implements HttpHandler {
     return false;
   }
 
-  /** The value of {@code name} in a raw query string, decoded; null when absent. */
+  /** The value of {@code name} in a raw query string (null or empty for none), decoded; null when absent. */
   private static String queryParameter(String query, String name) {
+    if (query == null || query.isEmpty()) {
+      return null;
+    }
     for (String pair : query.split("&")) {
       int eq = pair.indexOf('=');
       String k = eq < 0 ? pair : pair.substring(0, eq);

@@ -187,6 +187,13 @@ class MicroProfileHealthFormatTest {
   }
 
   @Test
+  void aCallerThatPassesNoQueryGetsTheDefaultShape() throws Exception {
+    HttpResponse r = get(ProbeHandler.builder(registry).showDetails(true).build(), null, Map.of());
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(errors(HEAL, body(r))).as(body(r)).isEmpty();
+  }
+
+  @Test
   void unknownFormatIsRefusedNamingTheChoices() throws Exception {
     HttpResponse r = get(ProbeHandler.builder(registry).build(), "format=xml", Map.of());
     assertThat(r.status()).isEqualTo(400);
