@@ -259,7 +259,8 @@ public final class ResilienceConfig {
 
   // ---------------------------------------------------------------- per kind
 
-  private static final Map<String, Set<String>> KNOWN = Map.of(
+  // package-private: ResilienceReferenceTest checks the reference lists exactly these
+  static final Map<String, Set<String>> KNOWN = Map.of(
       "circuitbreaker", Set.of("baseConfig", "failureRateThreshold", "slowCallRateThreshold",
           "slowCallDurationThreshold", "waitDurationInOpenState", "maxWaitDurationInHalfOpenState",
           "permittedNumberOfCallsInHalfOpenState", "slidingWindowSize", "minimumNumberOfCalls",

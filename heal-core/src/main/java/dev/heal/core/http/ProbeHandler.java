@@ -1,17 +1,20 @@
 package dev.heal.core.http;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.heal.core.health.CheckKind;
 import dev.heal.core.health.CheckState;
+import dev.heal.core.health.CheckThreads;
 import dev.heal.core.health.HealthRegistry;
 import dev.heal.core.health.HealthSnapshot;
 import dev.heal.core.health.HealthStatus;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -27,9 +30,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Serves heal's endpoints: {@code /livez}, {@code /readyz}, {@code /startupz} (200 when UP or
- * DEGRADED, 503 when DOWN), {@code /health} (every check, MicroProfile Health shape plus heal's
- * fields), optionally {@code /metrics}, and routes other heal modules add. Usable on its own as a
- * JDK {@link HttpHandler} that any framework can mount, or through {@link ProbeServer}.
+ * DEGRADED, 503 when DOWN), {@code /health} (every check), optionally {@code /metrics}, and routes
+ * other heal modules add. Usable on its own as a JDK {@link HttpHandler} that any framework can
+ * mount, or through {@link ProbeServer}.
+ *
+ * <p>{@code /health} has two shapes ({@link HealthFormat}). heal's own shape is the MicroProfile
+ * Health shape extended: statuses UP, DEGRADED, DOWN and UNKNOWN, and heal's fields ({@code
+ * probes}, {@code kinds}, {@code lastError}, ...) next to {@code data}. The strict MicroProfile
+ * Health 4.0 shape has only {@code status} and {@code checks[{name, status, data}]}, statuses UP
+ * and DOWN only (DEGRADED is UP, UNKNOWN is DOWN, as the probes answer), and heal's fields inside
+ * {@code data} as {@code heal_*} scalars, with the probes, overrides and extra sections in a last
+ * check named {@code heal}. A request gets the strict shape when it asks {@code ?format=microprofile}
+ * or accepts {@code application/health+json}, heal's shape when it asks {@code ?format=heal}, and
+ * otherwise the handler's default ({@link Builder#healthFormat}, heal's shape unless set).
  *
  * <p>Probe requests never run a check: they read the registry's latest aggregate and write a
  * constant body. Unknown paths get 404, wrong methods 405 with {@code Allow}, bodies over the
@@ -48,11 +61,24 @@ public final class ProbeHandler implements HttpHandler {
   private final Map<String, Supplier<?>> sections;
   private final ObjectMapper json;
   private final byte[][] probeBodies;
+  private final HealthFormat healthFormat;
+
+  /**
+   * The shapes {@code /health} answers in; see {@link ProbeHandler}. Chosen per request with
+   * {@code ?format=heal} or {@code ?format=microprofile}.
+   */
+  public enum HealthFormat {
+    /** heal's shape: MicroProfile Health extended with DEGRADED, UNKNOWN and heal's fields. */
+    HEAL,
+    /** Strict MicroProfile Health 4.0: UP/DOWN only, heal's fields inside {@code data}. */
+    MICROPROFILE
+  }
 
   private ProbeHandler(Builder b) {
     this.registry = b.registry;
     this.showDetails = Boolean.TRUE.equals(b.showDetails);
     this.sections = Map.copyOf(b.sections);
+    this.healthFormat = b.healthFormat;
     this.json =
         new ObjectMapper()
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
@@ -65,7 +91,7 @@ public final class ProbeHandler implements HttpHandler {
     for (CheckKind kind : CheckKind.values()) {
       r.put(kind.path(), Route.get(kind.path(), req -> probe(kind)));
     }
-    r.put("/health", Route.get("/health", req -> health()));
+    r.put("/health", Route.get("/health", this::health));
     if (b.metrics != null) {
       Supplier<String> scrape = b.metrics;
       r.put(
@@ -99,7 +125,132 @@ public final class ProbeHandler implements HttpHandler {
     return new HttpResponse(s.isPassing() ? 200 : 503, HttpResponse.JSON, probeBodies[s.ordinal()], Map.of());
   }
 
-  private HttpResponse health() throws IOException {
+  private HttpResponse health(HttpRequest request) throws IOException {
+    String format = queryParameter(request.query(), "format");
+    HealthFormat f;
+    if (format == null) {
+      f = request.header("Accept").filter(ProbeHandler::acceptsHealthJson).isPresent()
+          ? HealthFormat.MICROPROFILE : healthFormat;
+    } else {
+      f = switch (format.toLowerCase(Locale.ROOT)) {
+        case "heal" -> HealthFormat.HEAL;
+        case "microprofile" -> HealthFormat.MICROPROFILE;
+        default -> null;
+      };
+      if (f == null) {
+        return HttpResponse.error(400, "unknown format '" + format
+            + "' for /health; use format=heal or format=microprofile");
+      }
+    }
+    HttpResponse r = f == HealthFormat.HEAL ? healShape() : microProfileShape();
+    return r.withHeader("Vary", "Accept");
+  }
+
+  private static boolean acceptsHealthJson(String accept) {
+    for (String part : accept.split(",")) {
+      int semi = part.indexOf(';');
+      String type = (semi < 0 ? part : part.substring(0, semi)).trim();
+      if (type.equalsIgnoreCase("application/health+json")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The value of {@code name} in a raw query string (null or empty for none), decoded; null when absent. */
+  private static String queryParameter(String query, String name) {
+    if (query == null || query.isEmpty()) {
+      return null;
+    }
+    for (String pair : query.split("&")) {
+      int eq = pair.indexOf('=');
+      String k = eq < 0 ? pair : pair.substring(0, eq);
+      if (URLDecoder.decode(k, StandardCharsets.UTF_8).equals(name)) {
+        return eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      }
+    }
+    return null;
+  }
+
+  /** One check in the strict MicroProfile shape; {@code data} omitted when empty. */
+  record MicroProfileCheck(
+      String name, String status, @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Object> data) {}
+
+  /** The strict MicroProfile Health body. */
+  record MicroProfileHealth(String status, List<MicroProfileCheck> checks) {}
+
+  private static String upOrDown(HealthStatus s) {
+    return s.isPassing() ? "UP" : "DOWN";
+  }
+
+  private HttpResponse microProfileShape() throws IOException {
+    HealthSnapshot snap = registry.snapshot();
+    HealthStatus overall = snap.overall();
+    List<MicroProfileCheck> checks = new ArrayList<>();
+    for (CheckState c : snap.checks()) {
+      Map<String, Object> data = new LinkedHashMap<>();
+      if (showDetails) {
+        c.lastResult().ifPresent(r -> r.details().forEach((k, v) -> putScalar(data, k, v)));
+        data.put("heal_status", c.status().name());
+        data.put("heal_kinds", String.join(",",
+            c.config().kinds().stream().map(k -> k.name().toLowerCase(Locale.ROOT)).toList()));
+        data.put("heal_critical", c.config().critical());
+        c.lastResult().ifPresent(r -> data.put("heal_last_result", r.status().name()));
+        c.lastError().ifPresent(e -> data.put("heal_last_error", e));
+        c.lastDuration().ifPresent(d -> data.put("heal_last_duration_ms", d.toNanos() / 1e6));
+        c.lastRunAt().ifPresent(t -> data.put("heal_last_run_at", t.toString()));
+        data.put("heal_last_change_at", c.lastChangeAt().toString());
+        data.put("heal_consecutive_failures", c.consecutiveFailures());
+        data.put("heal_consecutive_successes", c.consecutiveSuccesses());
+        if (!c.config().tags().isEmpty()) {
+          data.put("heal_tags", String.join(",", c.config().tags()));
+        }
+        c.waiting().ifPresent(w -> data.put("heal_waiting", w));
+      }
+      checks.add(new MicroProfileCheck(c.name(), upOrDown(c.status()), data));
+    }
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("heal_status", overall.name());
+    for (CheckKind k : CheckKind.values()) {
+      summary.put("heal_" + k.name().toLowerCase(Locale.ROOT), snap.status(k).name());
+    }
+    if (showDetails) {
+      snap.overrides().forEach((k, v) ->
+          putScalar(summary, "heal_override_" + k.name().toLowerCase(Locale.ROOT), v));
+      CheckThreads t = snap.threads();
+      summary.put("heal_check_threads", t.threads());
+      summary.put("heal_check_threads_max_abandoned", t.maxAbandoned());
+      summary.put("heal_check_threads_running", t.running());
+      summary.put("heal_check_threads_waiting", t.waiting());
+      summary.put("heal_check_threads_hung", t.hung());
+      summary.put("heal_check_threads_abandoned", t.abandoned());
+      summary.put("heal_check_threads_replaced", t.replaced());
+      for (Map.Entry<String, Supplier<?>> s : sections.entrySet()) {
+        putScalar(summary, "heal_" + s.getKey(), s.getValue().get());
+      }
+    }
+    checks.add(new MicroProfileCheck("heal", upOrDown(overall), summary));
+    return HttpResponse.json(overall.isPassing() ? 200 : 503,
+        json.writeValueAsBytes(new MicroProfileHealth(upOrDown(overall), checks)));
+  }
+
+  /** MicroProfile data values are strings, numbers or booleans: anything else goes as JSON text. */
+  private void putScalar(Map<String, Object> data, String key, Object value) {
+    if (value == null) {
+      return;
+    }
+    if (value instanceof String || value instanceof Number || value instanceof Boolean) {
+      data.put(key, value);
+    } else {
+      try {
+        data.put(key, json.writeValueAsString(value));
+      } catch (IOException e) {
+        data.put(key, String.valueOf(value));
+      }
+    }
+  }
+
+  private HttpResponse healShape() throws IOException {
     HealthSnapshot snap = registry.snapshot();
     Map<String, Object> body = new LinkedHashMap<>();
     HealthStatus overall = snap.overall();
@@ -249,6 +400,7 @@ public final class ProbeHandler implements HttpHandler {
   public static final class Builder {
     private final HealthRegistry registry;
     private Boolean showDetails;
+    private HealthFormat healthFormat = HealthFormat.HEAL;
     private Supplier<String> metrics;
     private final List<Route> routes = new ArrayList<>();
     private final Map<String, Supplier<?>> sections = new LinkedHashMap<>();
@@ -264,6 +416,17 @@ public final class ProbeHandler implements HttpHandler {
      */
     public Builder showDetails(boolean showDetails) {
       this.showDetails = showDetails;
+      return this;
+    }
+
+    /**
+     * The shape {@code /health} answers in when the request does not choose one (with {@code
+     * ?format=} or by accepting {@code application/health+json}). Default {@link
+     * HealthFormat#HEAL}; {@link HealthFormat#MICROPROFILE} for a strict MicroProfile Health
+     * consumer that asks for neither.
+     */
+    public Builder healthFormat(HealthFormat format) {
+      this.healthFormat = Objects.requireNonNull(format, "format");
       return this;
     }
 
