@@ -36,7 +36,6 @@ import java.util.Optional;
  *                             |&lt;-&gt;| time-to-recover of a and b: from the end of the disturbance
  *                                   to the first evaluation that holds until c starts
  * </pre>
- * </ul>
  */
 public record ExperimentResult(
     String name,

@@ -58,8 +58,6 @@ public final class ResilienceMeters {
   /** Calls answered by a degradation substitute; tag feature. */
   public static final String DEGRADED_CALLS = "heal.resilience.degraded.calls";
 
-  private static final String CALLS_HELP = "Calls through a heal circuit breaker";
-  private static final String RETRIES_HELP = "Retries the retry budget granted or refused";
 
   private final Resilience resilience;
   private volatile MeterRegistry registry;

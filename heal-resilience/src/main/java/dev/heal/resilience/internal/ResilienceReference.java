@@ -59,7 +59,6 @@ public final class ResilienceReference implements ReferenceCatalog {
             .set("adaptiveLimit", "none", "", "Adds a named adaptive concurrency limit.").fileKey(LIMIT + "*")
             .set("dependencyScope", DependencyScope.SHARED, "")
             .fileKey("heal.resilience.dependencyScope.<name>")
-            .set("batchSuccesses", true, "").fileKey("heal.resilience.batchSuccesses.<name>")
             .set("config", "none", ""),
         Builder.of("Retry budgets", RetryBudgetConfig.Builder.class, "RetryBudgetConfig.builder()",
                 RetryBudgetConfig::builder)
@@ -203,7 +202,6 @@ public final class ResilienceReference implements ReferenceCatalog {
     Class<?> res = Resilience.Builder.class;
     k.add(FileKey.of("heal.resilience.dependencyScope.<name>", res, "dependencyScope",
         DependencyScope.SHARED, ""));
-    k.add(FileKey.of("heal.resilience.batchSuccesses.<name>", res, "batchSuccesses", true, ""));
     return k;
   }
 
@@ -227,6 +225,7 @@ public final class ResilienceReference implements ReferenceCatalog {
     String atBuild = "at `build()` with `meterRegistry(...)`, one set per policy";
     return List.of(
         new MeterInfo(ResilienceMeters.CIRCUIT_BREAKER_CALLS, COUNTER, List.of("name", "outcome"), atBuild),
+        new MeterInfo(ResilienceMeters.CIRCUIT_BREAKER_TRANSITIONS, COUNTER, List.of("name"), atBuild),
         new MeterInfo("resilience4j.circuitbreaker.state", GAUGE, List.of("name", "state"), atBuild),
         new MeterInfo("resilience4j.circuitbreaker.failure.rate", GAUGE, List.of("name"), atBuild),
         new MeterInfo("resilience4j.circuitbreaker.slow.call.rate", GAUGE, List.of("name"), atBuild),
