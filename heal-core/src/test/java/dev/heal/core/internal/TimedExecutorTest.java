@@ -162,7 +162,7 @@ class TimedExecutorTest {
       return "first";
     });
     Recorder<String> waiting = task(Duration.ofSeconds(1), () -> {
-      Thread.sleep(Long.MAX_VALUE); // interruptible; only the timeout ends it
+      new java.util.concurrent.CountDownLatch(1).await(); // interruptible; only the timeout ends it
       return "never";
     });
     ex.submit(busy);
@@ -297,7 +297,7 @@ class TimedExecutorTest {
   void aBodyThatReturnsOnInterruptIsNeverAbandoned() {
     TimedExecutor ex = executor(1, 1, Duration.ofMillis(100));
     Recorder<String> t = task(Duration.ofSeconds(1), () -> {
-      Thread.sleep(Long.MAX_VALUE);
+      new java.util.concurrent.CountDownLatch(1).await();
       return "never";
     });
     ex.submit(t);
@@ -344,7 +344,7 @@ class TimedExecutorTest {
   void closeRejectsQueuedAndNewCallsAndInterruptsRunningOnes() throws Exception {
     TimedExecutor ex = executor(1, 0, Duration.ofSeconds(1));
     Recorder<String> running = task(null, () -> {
-      Thread.sleep(Long.MAX_VALUE);
+      new java.util.concurrent.CountDownLatch(1).await();
       return "never";
     });
     Recorder<String> queued = task(null, () -> "no");
@@ -489,7 +489,7 @@ class TimedExecutorTest {
           @Override
           public String run() {
             try {
-              Thread.sleep(Long.MAX_VALUE);
+              new java.util.concurrent.CountDownLatch(1).await();
               return "never";
             } catch (InterruptedException e) {
               return "interrupted";
