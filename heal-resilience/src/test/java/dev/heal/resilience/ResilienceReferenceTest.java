@@ -24,7 +24,6 @@ class ResilienceReferenceTest {
         (kind.equals("retrybudget") || kind.equals("adaptivelimit") ? "heal.resilience." : "resilience4j.")
             + kind + ".instances.<name>." + p)));
     accepted.add("heal.resilience.dependencyScope.<name>");
-    accepted.add("heal.resilience.batchSuccesses.<name>");
     Set<String> documented = new TreeSet<>();
     reference.fileKeys().forEach(k -> documented.add(k.key()));
     assertThat(documented).isEqualTo(accepted);
