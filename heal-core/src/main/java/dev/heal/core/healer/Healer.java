@@ -124,9 +124,12 @@ public final class Healer implements SignalSink, AutoCloseable {
    */
   private static Engine.Launcher onTimedExecutor(TimedExecutor pool) {
     return attempt -> pool.submit(new TimedExecutor.Task<ActionResult>() {
+      private volatile boolean began;
+
       @Override
       public boolean starting(TimedExecutor.Call call) {
-        return attempt.begin(call::interrupt);
+        began = attempt.begin(call::interrupt);
+        return began;
       }
 
       @Override
@@ -146,7 +149,11 @@ public final class Healer implements SignalSink, AutoCloseable {
 
       @Override
       public void rejected(String why) {
-        if (attempt.begin(() -> { })) {
+        // Permitted, then interrupted before the body ran (the episode ended or the healer closed in
+        // that instant): the attempt started as far as the machine knows, so it must return.
+        if (began) {
+          attempt.returned(ActionResult.failed("not run: " + why));
+        } else if (attempt.begin(() -> { })) {
           attempt.returned(ActionResult.failed("action pool rejected the action: " + why));
         }
       }

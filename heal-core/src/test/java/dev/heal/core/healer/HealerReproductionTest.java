@@ -271,6 +271,34 @@ class HealerReproductionTest {
     assertThat(r.message()).isEqualTo("java.lang.StackOverflowError: deep");
   }
 
+  /**
+   * Found in review: on heal's own pool, an attempt the machine permitted and that was interrupted
+   * before its body ran (here: a listener closes the healer on STEP_STARTED, inside the permission)
+   * is skipped by the pool; it must still return, or its target stays busy forever.
+   */
+  @Test
+  void anAttemptInterruptedBetweenPermissionAndStartStillReturns() {
+    Healer[] healer = new Healer[1];
+    AtomicInteger ran = new AtomicInteger();
+    Healer h = Healer.builder().clock(clock).eventExecutor(Runnable::run).listener(events)
+        .listener(e -> {
+          if (e.type() == HealEvent.Type.STEP_STARTED) {
+            healer[0].close();
+          }
+        })
+        .plan(RecoveryPlan.when(Trigger.signal("x")).then(Action.run("fix", ran::incrementAndGet)).build())
+        .build();
+    healer[0] = h;
+    cleanup.add(0, h);
+    h.raise("x", "broken");
+    await().atMost(WAIT).until(() -> events.count(HealEvent.Type.STEP_FINISHED) == 1);
+    assertThat(ran).hasValue(0);
+    StepRecord r = h.journal().recent(1).get(0).steps().get(0);
+    assertThat(r.status()).contains(ActionResult.Status.FAILED);
+    assertThat(r.message()).startsWith("not run: ").contains("before the call started");
+    assertThat(h.internalSizes()).containsEntry("attempts", 0).containsEntry("busy", 0);
+  }
+
   // 5 ---------------------------------------------------------------------------------------------
 
   @Test
