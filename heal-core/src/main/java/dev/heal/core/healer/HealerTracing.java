@@ -19,7 +19,7 @@ import java.util.Map;
  * a no-op and this costs next to nothing.
  *
  * <p>Register with {@code healer.addListener(new HealerTracing(openTelemetry))}. Thread-safe
- * (called under the healer's lock).
+ * (the healer calls it on its event thread, in decision order; it synchronizes itself).
  */
 public final class HealerTracing implements HealerListener {
   static final AttributeKey<String> EPISODE = AttributeKey.stringKey("heal.episode.id");

@@ -327,7 +327,7 @@ public final class EpisodeMachine {
   /** The service's degradation level changed: reported, decides nothing. */
   public void degradationChanged(String message, Now now) {
     if (!closed) {
-      emitRaw(HealEvent.Type.DEGRADATION_CHANGED, null, null, message, Loudness.INFO, now);
+      emit(HealEvent.Type.DEGRADATION_CHANGED, null, null, message, Loudness.INFO, now);
     }
   }
 
@@ -716,7 +716,7 @@ public final class EpisodeMachine {
       noticeArmed = true;
       noticeUntil = now.nanos() + budget.windowNanos();
       String targets = String.join(", ", refusedTargets) + (refusedSinceNotice > refusedTargets.size() ? ", ..." : "");
-      emitRaw(HealEvent.Type.BUDGET_EXHAUSTED, null, s, "action budget exhausted (" + budget.capacity()
+      emit(HealEvent.Type.BUDGET_EXHAUSTED, null, s, "action budget exhausted (" + budget.capacity()
           + " actions per " + human(Duration.ofNanos(budget.windowNanos())) + "): " + refusedSinceNotice
           + " action(s) refused since the last notice, for " + targets + "; plan " + plan.name() + " for " + target
           + " NOT run. Next notice at the earliest in " + human(Duration.ofNanos(budget.windowNanos())),
@@ -833,10 +833,6 @@ public final class EpisodeMachine {
   }
 
   private void emit(HealEvent.Type type, Ep ep, Signal s, String message, Loudness loudness, Now now) {
-    emitRaw(type, ep, s, message, loudness, now);
-  }
-
-  private void emitRaw(HealEvent.Type type, Ep ep, Signal s, String message, Loudness loudness, Now now) {
     emitAt(type, ep, s, -1, message, loudness, now);
   }
 
@@ -868,7 +864,7 @@ public final class EpisodeMachine {
         }
       }
     }
-    emitRaw(type, null, s, message, Loudness.DEBUG, now);
+    emit(type, null, s, message, Loudness.DEBUG, now);
   }
 
   private void log(Loudness loudness, String message, Now now) {
