@@ -212,8 +212,75 @@ public final class Healer implements SignalSink, AutoCloseable {
     return plans;
   }
 
+  /** Whether the whole healer is in dry-run now (configured, or switched with {@link #dryRun(boolean)}). */
   public boolean isDryRun() {
-    return dryRun;
+    return engine.read((m, now) -> m.isDryRun());
+  }
+
+  /**
+   * Enables plan {@code name} again after {@link #disablePlan}; it acts on the next signal (a
+   * trigger that still fires is acted on when its check reports again).
+   *
+   * @throws IllegalArgumentException if no plan has that name; the message lists the plans
+   */
+  public void enablePlan(String name) {
+    engine.control((m, now) -> m.setPlanEnabled(name, true, now));
+  }
+
+  /**
+   * Disables plan {@code name} at runtime: from when this returns it opens no episode and starts no
+   * attempt. Its open episode ends CANCELLED (a running attempt is interrupted; a queued one never
+   * runs). Idempotent.
+   *
+   * @throws IllegalArgumentException if no plan has that name; the message lists the plans
+   */
+  public void disablePlan(String name) {
+    engine.control((m, now) -> m.setPlanEnabled(name, false, now));
+  }
+
+  /**
+   * Switches the whole healer to dry-run, or back. Attempts decided after this returns follow it;
+   * an attempt already running finishes.
+   */
+  public void dryRun(boolean dryRun) {
+    engine.control((m, now) -> m.setDryRun(dryRun, now));
+  }
+
+  /**
+   * Switches plan {@code name} to dry-run, or back. While the whole healer is in dry-run every plan
+   * is, whatever this says.
+   *
+   * @throws IllegalArgumentException if no plan has that name; the message lists the plans
+   */
+  public void dryRun(String name, boolean dryRun) {
+    engine.control((m, now) -> m.setPlanDryRun(name, dryRun, now));
+  }
+
+  /** Fills the action budget to its capacity now (after an operator fixed a storm's cause). */
+  public void refillBudget() {
+    engine.control((m, now) -> m.refillBudget(now));
+  }
+
+  /**
+   * Resizes the action budget to {@code actions} per {@code window}; the whole actions available
+   * now are kept, up to the new capacity.
+   *
+   * @throws IllegalArgumentException if {@code actions} is below 1 or {@code window} is not positive
+   */
+  public void resizeBudget(int actions, Duration window) {
+    engine.control((m, now) -> m.resizeBudget(actions, window, now));
+  }
+
+  /** The runtime switches and the budget now, read together (see {@link ControlState}). */
+  public ControlState control() {
+    return engine.read((m, now) -> {
+      List<ControlState.PlanState> states = new ArrayList<>(plans.size());
+      for (int i = 0; i < plans.size(); i++) {
+        states.add(new ControlState.PlanState(plans.get(i).name(), m.isEnabled(i), m.isDryRun(i), m.hasOpenEpisode(i)));
+      }
+      return new ControlState(m.isDryRun(), m.budgetRemaining(now), m.budgetCapacity(), m.budgetWindow(),
+          m.refusedActions(), states);
+    });
   }
 
   public HealClock clock() {

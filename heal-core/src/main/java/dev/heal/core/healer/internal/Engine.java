@@ -125,6 +125,23 @@ public final class Engine {
     }
   }
 
+  /**
+   * An operator's change (enable/disable a plan, dry-run, budget refill/resize), decided under the
+   * decision lock like every other input. An exception the machine throws for bad input (before it
+   * changes anything) reaches the caller.
+   */
+  public void control(java.util.function.BiConsumer<EpisodeMachine, EpisodeMachine.Now> change) {
+    Objects.requireNonNull(change, "change");
+    decide(m -> change.accept(m, now()));
+  }
+
+  /** Reads the machine under the decision lock (for a consistent view of several values). */
+  public <T> T read(java.util.function.BiFunction<EpisodeMachine, Long, T> view) {
+    synchronized (lock) {
+      return view.apply(machine, clock.nanoTime());
+    }
+  }
+
   public EventDispatcher events() {
     return events;
   }

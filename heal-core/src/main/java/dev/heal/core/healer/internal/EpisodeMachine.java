@@ -135,12 +135,17 @@ public final class EpisodeMachine {
   private long noticeUntil = Long.MIN_VALUE;
   private boolean noticeArmed;
   private long forgottenSignals;
+  // Runtime control: the operator's switches, decided here like every other input.
+  private boolean dryRunAll;
+  private final Set<Integer> disabledPlans = new TreeSet<>();
+  private final Set<Integer> dryRunPlans = new TreeSet<>();
 
   public EpisodeMachine(Config config, long startNanos) {
     this.config = Objects.requireNonNull(config, "config");
     this.budget = new TokenBucket(config.budgetActions(), config.budgetWindow().toNanos(), startNanos);
     this.replays = new AlertReplayGuard(config.replayWindow(), config.replayCapacity());
     this.random = new SplittableRandom(config.seed());
+    this.dryRunAll = config.dryRun();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -184,6 +189,11 @@ public final class EpisodeMachine {
         continue;
       }
       if (replay) {
+        continue;
+      }
+      if (disabledPlans.contains(i)) {
+        note(HealEvent.Type.IGNORED, s, "disabled|" + plan.name() + "|" + key, "plan " + plan.name()
+            + " is disabled at runtime: " + s.key() + " not acted on", now);
         continue;
       }
       if (latched.contains(pk)) {
@@ -292,7 +302,8 @@ public final class EpisodeMachine {
       pending.remove(pe.key);
       Observed o = latest.get(pe.key.key);
       RecoveryPlan plan = config.plans().get(pe.key.plan);
-      if (o != null && plan.trigger().isFiring(o.signal) && !latched.contains(pe.key)) {
+      if (o != null && plan.trigger().isFiring(o.signal) && !latched.contains(pe.key)
+          && !disabledPlans.contains(pe.key.plan)) {
         tryOpen(pe.key.plan, o.signal, pe.key.key, now);
       }
     } else if (p instanceof CooldownEnd c) {
@@ -300,7 +311,8 @@ public final class EpisodeMachine {
       if (cd != null) {
         for (PlanKey pk : cd.deferred) {
           Observed o = latest.get(pk.key);
-          if (o != null && config.plans().get(pk.plan).trigger().isFiring(o.signal) && !latched.contains(pk)) {
+          if (o != null && config.plans().get(pk.plan).trigger().isFiring(o.signal) && !latched.contains(pk)
+              && !disabledPlans.contains(pk.plan)) {
             tryOpen(pk.plan, o.signal, pk.key, now);
           }
         }
@@ -352,6 +364,155 @@ public final class EpisodeMachine {
     latest.clear();
     latched.clear();
     notedUntil.clear();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Runtime control (an operator's input, through the engine's lock like every other input)
+
+  /**
+   * Enables or disables plan {@code name}. A disabled plan opens no episode and starts no attempt:
+   * its open episode ends CANCELLED (a running attempt is interrupted, a queued one never runs) and
+   * its pending {@code forAtLeast} timers are cancelled. Re-enabled, it acts on the next signal.
+   *
+   * @throws IllegalArgumentException if no plan has that name (nothing changes)
+   */
+  public void setPlanEnabled(String name, boolean enabled, Now now) {
+    int index = planIndexOf(name);
+    if (closed || (enabled != disabledPlans.contains(index))) {
+      return;
+    }
+    if (enabled) {
+      disabledPlans.remove(index);
+      log(Loudness.WARN, "heal: plan " + name + " enabled at runtime", now);
+      return;
+    }
+    disabledPlans.add(index);
+    log(Loudness.WARN, "heal: plan " + name + " disabled at runtime: it opens no episode until enabled", now);
+    pending.entrySet().removeIf(e -> {
+      if (e.getKey().plan == index) {
+        cancelTimer(e.getValue());
+        return true;
+      }
+      return false;
+    });
+    for (Ep ep : new ArrayList<>(open.values())) {
+      if (ep.planIndex == index) {
+        close(ep, Outcome.CANCELLED, "plan " + name + " disabled at runtime", now);
+      }
+    }
+  }
+
+  /** Switches the whole healer to dry-run (or back); attempts decided from now on follow it. */
+  public void setDryRun(boolean dryRun, Now now) {
+    if (!closed && dryRunAll != dryRun) {
+      dryRunAll = dryRun;
+      redecideQueued(now);
+      log(Loudness.WARN, dryRun ? "heal: healer switched to DRY-RUN at runtime: no action is executed"
+          : "heal: healer switched out of dry-run at runtime: actions are executed", now);
+    }
+  }
+
+  /**
+   * Switches plan {@code name} to dry-run (or back). The healer-wide switch wins: while it is on,
+   * every plan is in dry-run.
+   *
+   * @throws IllegalArgumentException if no plan has that name (nothing changes)
+   */
+  public void setPlanDryRun(String name, boolean dryRun, Now now) {
+    int index = planIndexOf(name);
+    if (!closed && (dryRun ? dryRunPlans.add(index) : dryRunPlans.remove(index))) {
+      redecideQueued(now);
+      log(Loudness.WARN, "heal: plan " + name + (dryRun ? " switched to DRY-RUN" : " switched out of dry-run")
+          + " at runtime", now);
+    }
+  }
+
+  /**
+   * A real attempt still queued when its plan switched to dry-run never runs for real: it is
+   * dropped and decided again as a dry run, on the budget token it already took.
+   */
+  private void redecideQueued(Now now) {
+    for (Ep ep : new ArrayList<>(open.values())) {
+      Attempt a = ep.token == 0 ? null : attempts.get(ep.token);
+      if (a != null && a.state == AttemptState.QUEUED && !a.dry && isDryRun(ep.planIndex)) {
+        dropQueued(a);
+        startAttempt(ep, now, false);
+      }
+    }
+  }
+
+  /** Fills the action budget to its capacity now. */
+  public void refillBudget(Now now) {
+    if (!closed) {
+      budget.fill(now.nanos());
+      log(Loudness.WARN, "heal: action budget refilled at runtime to " + budget.capacity() + " actions", now);
+    }
+  }
+
+  /**
+   * Resizes the action budget to {@code actions} per {@code window}; the whole tokens available
+   * now are kept, up to the new capacity.
+   *
+   * @throws IllegalArgumentException if {@code actions} or {@code window} is not positive (nothing changes)
+   */
+  public void resizeBudget(int actions, Duration window, Now now) {
+    Objects.requireNonNull(window, "window");
+    if (actions < 1) {
+      throw new IllegalArgumentException("budget actions must be at least 1: " + actions);
+    }
+    if (window.isZero() || window.isNegative()) {
+      throw new IllegalArgumentException("budget window must be positive: " + window);
+    }
+    if (!closed) {
+      budget.resize(actions, window.toNanos(), now.nanos());
+      log(Loudness.WARN, "heal: action budget resized at runtime to " + actions + " actions per " + human(window), now);
+    }
+  }
+
+  /** Whether the whole healer is in dry-run now. */
+  public boolean isDryRun() {
+    return dryRunAll;
+  }
+
+  /** Whether plan {@code index} (in configuration order) is in dry-run now, by itself or healer-wide. */
+  public boolean isDryRun(int index) {
+    return dryRunAll || dryRunPlans.contains(index);
+  }
+
+  /** Whether plan {@code index} (in configuration order) is enabled now. */
+  public boolean isEnabled(int index) {
+    return !disabledPlans.contains(index);
+  }
+
+  /** Whether plan {@code index} has an open episode now. */
+  public boolean hasOpenEpisode(int index) {
+    for (Ep ep : open.values()) {
+      if (ep.planIndex == index) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The budget's window now. */
+  public Duration budgetWindow() {
+    return Duration.ofNanos(budget.windowNanos());
+  }
+
+  private int planIndexOf(String name) {
+    Objects.requireNonNull(name, "plan name");
+    List<RecoveryPlan> plans = config.plans();
+    for (int i = 0; i < plans.size(); i++) {
+      if (plans.get(i).name().equals(name)) {
+        return i;
+      }
+    }
+    throw new IllegalArgumentException("no recovery plan is named '" + name + "'; plans: "
+        + (plans.isEmpty() ? "none" : plans.stream().map(RecoveryPlan::name).toList()));
+  }
+
+  private int planIndexOf(RecoveryPlan plan) {
+    return config.plans().indexOf(plan);
   }
 
   /** The commands decided since the last call, in order. */
@@ -462,13 +623,18 @@ public final class EpisodeMachine {
     open.put(target, ep);
     byNumber.put(ep.number, ep);
     emit(HealEvent.Type.EPISODE_OPENED, ep, s, "episode " + ep.id + " opened for " + target + ": " + s.message()
-        + (config.dryRun() ? " (dry run)" : ""), Loudness.WARN, now);
+        + (isDryRun(planIndex) ? " (dry run)" : ""), Loudness.WARN, now);
     handled(s, now);
     ep.maxTimer = schedule(new MaxDuration(ep), config.maxEpisodeDuration());
     startAttempt(ep, now);
   }
 
   private void startAttempt(Ep ep, Now now) {
+    startAttempt(ep, now, true);
+  }
+
+  /** {@code charge} false re-decides an attempt whose budget token was already taken. */
+  private void startAttempt(Ep ep, Now now, boolean charge) {
     if (closed || !ep.isOpen()) {
       return;
     }
@@ -481,8 +647,10 @@ public final class EpisodeMachine {
           + ep.target + " has not returned yet", now);
       return;
     }
-    boolean granted = budget.tryAcquire(now.nanos());
-    observeBudget(now, granted);
+    boolean granted = !charge || budget.tryAcquire(now.nanos());
+    if (charge) {
+      observeBudget(now, granted);
+    }
     if (!granted) {
       refuse(ep.plan, ep.trigger, ep.target, now);
       close(ep, Outcome.BUDGET_EXHAUSTED, "action budget exhausted: " + step.name() + " NOT run", now);
@@ -491,7 +659,8 @@ public final class EpisodeMachine {
     long token = ++nextToken;
     ep.token = token;
     int attempt = ep.attempt;
-    if (config.dryRun() && !step.action().supportsDryRun()) {
+    boolean dry = isDryRun(ep.planIndex);
+    if (dry && !step.action().supportsDryRun()) {
       ep.phase = Phase.ACTING;
       int index = ep.records.size();
       ep.records.add(new StepRecord(ep.stepIndex, step.name(), step.action().name(), attempt, now.wall(),
@@ -509,10 +678,11 @@ public final class EpisodeMachine {
     }
     ep.phase = Phase.QUEUED;
     Attempt a = new Attempt(token, ep, ep.stepIndex, attempt);
+    a.dry = dry;
     attempts.put(token, a);
     busy.put(ep.target, token);
     out.add(new Command.StartAttempt(token, step.action(), ep.id, ep.target, ep.trigger, step.name(), attempt,
-        config.dryRun(), step.timeout()));
+        dry, step.timeout()));
   }
 
   private void decide(Ep ep, int record, ActionResult result, Now now) {
@@ -709,7 +879,7 @@ public final class EpisodeMachine {
     }
     if (open.get(target) == null) {
       Episode refused = new Episode("ep-" + (++nextEpisode), plan.name(), target, s, now.wall(), now.wall(),
-          List.of(), List.of(), Optional.of(Outcome.BUDGET_EXHAUSTED), Optional.of(now.wall()), config.dryRun());
+          List.of(), List.of(), Optional.of(Outcome.BUDGET_EXHAUSTED), Optional.of(now.wall()), isDryRun(planIndexOf(plan)));
       out.add(new Command.Record(refused));
     }
     if (!noticeArmed || now.nanos() - noticeUntil >= 0) {
@@ -841,7 +1011,7 @@ public final class EpisodeMachine {
   }
 
   private void emitAt(HealEvent.Type type, Ep ep, Signal s, int record, String message, Loudness loudness, Now now) {
-    Optional<Episode> snapshot = ep == null ? Optional.empty() : Optional.of(ep.snapshot(config.dryRun()));
+    Optional<Episode> snapshot = ep == null ? Optional.empty() : Optional.of(ep.snapshot(isDryRun(ep.planIndex)));
     out.add(new Command.Emit(new HealEvent(type, snapshot, Optional.ofNullable(s), message, now.wall(), now.nanos(),
         record), loudness));
   }
@@ -905,6 +1075,7 @@ public final class EpisodeMachine {
     long timeoutTimer = -1;
     long timedOutAt = Long.MIN_VALUE;
     boolean interrupted;
+    boolean dry;
 
     Attempt(long token, Ep ep, int stepIndex, int attempt) {
       this.token = token;

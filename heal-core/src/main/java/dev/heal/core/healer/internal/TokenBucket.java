@@ -7,9 +7,9 @@ package dev.heal.core.healer.internal;
  * no rounding ever grants or withholds a token. Not thread-safe: the episode machine owns it.
  */
 public final class TokenBucket {
-  private final long capacity;
-  private final long windowNanos;
-  private final long full;
+  private long capacity;
+  private long windowNanos;
+  private long full;
   private long credit;
   private long lastNanos;
 
@@ -56,6 +56,28 @@ public final class TokenBucket {
 
   public long windowNanos() {
     return windowNanos;
+  }
+
+  /** Fills the bucket to its capacity (an operator's refill). */
+  public void fill(long nowNanos) {
+    refill(nowNanos);
+    credit = full;
+  }
+
+  /**
+   * Changes capacity and window; the whole tokens available now are kept, up to the new capacity
+   * (a partly refilled token is dropped).
+   *
+   * @throws IllegalArgumentException as the constructor does; nothing changes then
+   */
+  public void resize(long newCapacity, long newWindowNanos, long nowNanos) {
+    TokenBucket check = new TokenBucket(newCapacity, newWindowNanos, nowNanos);
+    long tokens = available(nowNanos);
+    this.capacity = check.capacity;
+    this.windowNanos = check.windowNanos;
+    this.full = check.full;
+    this.credit = Math.min(tokens, newCapacity) * newWindowNanos;
+    this.lastNanos = nowNanos;
   }
 
   private void refill(long nowNanos) {
