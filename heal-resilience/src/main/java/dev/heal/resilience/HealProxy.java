@@ -72,11 +72,54 @@ public final class HealProxy {
       if (java.lang.reflect.Modifier.isStatic(m.getModifiers())) {
         continue;
       }
-      handlers.put(m, handler(iface, target, m, resilience));
+      handlers.put(m, handler(iface, target, m, resilience, true, false));
     }
     Object proxy = Proxy.newProxyInstance(iface.getClassLoader(), new Class<?>[] {iface},
         new ProxyHandler(target, handlers));
     return iface.cast(proxy);
+  }
+
+  /**
+   * One method of a target, called through the pipeline its annotations name: {@code args} are the
+   * method's arguments; the result is what the pipeline returns (the method's, a fallback's or a
+   * substitute's), or what it throws. Thread-safe if the target is.
+   */
+  @FunctionalInterface
+  public interface MethodCall {
+    Object call(Object[] args) throws Throwable;
+  }
+
+  /**
+   * The pipelines of every annotated public method of class {@code type}, built now against
+   * {@code target} (an instance of {@code type}), with the same order and the same checks as
+   * {@link #create}. For integrations that proxy classes rather than interfaces (heal's Spring
+   * Boot starter applies them through Spring AOP). Methods without annotations are not in the map.
+   *
+   * @param resilience4jAnnotations false leaves resilience4j's own annotations ({@code @Retry},
+   *     {@code @CircuitBreaker}, {@code @Bulkhead}, {@code @RateLimiter}, {@code @TimeLimiter}) to
+   *     someone else (resilience4j's Spring aspects) and applies only heal's, so no call is wrapped
+   *     twice
+   * @throws ResilienceException naming the method and the problem, as {@link #create} does
+   */
+  public static Map<Method, MethodCall> pipelines(Class<?> type, Object target, Resilience resilience,
+      boolean resilience4jAnnotations) {
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(resilience, "resilience");
+    if (!type.isInstance(target)) {
+      throw new ResilienceException(target.getClass().getName() + " is not a " + type.getName());
+    }
+    Map<Method, MethodCall> calls = new HashMap<>();
+    for (Method m : type.getMethods()) {
+      if (java.lang.reflect.Modifier.isStatic(m.getModifiers()) || m.getDeclaringClass() == Object.class) {
+        continue;
+      }
+      Invoker h = handler(type, target, m, resilience, resilience4jAnnotations, true);
+      if (h != null) {
+        calls.put(m, h::invoke);
+      }
+    }
+    return Map.copyOf(calls);
   }
 
   private static final class ProxyHandler implements InvocationHandler {
@@ -128,7 +171,8 @@ public final class HealProxy {
     }
   }
 
-  private static Invoker handler(Class<?> iface, Object target, Method m, Resilience r) {
+  private static Invoker handler(Class<?> iface, Object target, Method m, Resilience r, boolean r4j,
+      boolean onlyAnnotated) {
     String where = iface.getSimpleName() + "." + m.getName() + "("
         + Arrays.stream(m.getParameterTypes()).map(Class::getSimpleName)
             .collect(Collectors.joining(", ")) + ")";
@@ -144,21 +188,21 @@ public final class HealProxy {
     Lookup a = new Lookup(m, impl, iface, target.getClass());
     boolean any = false;
 
-    CircuitBreaker cb = a.find(CircuitBreaker.class);
+    CircuitBreaker cb = !r4j ? null : a.find(CircuitBreaker.class);
     if (cb != null) {
       any = true;
       s.circuitBreaker = cb.name();
       s.circuitBreakerFallback = fallback(target, m, cb.fallbackMethod(), where,
           "@CircuitBreaker(name = \"" + cb.name() + "\")");
     }
-    Retry retry = a.find(Retry.class);
+    Retry retry = !r4j ? null : a.find(Retry.class);
     if (retry != null) {
       any = true;
       s.retry = retry.name();
       s.retryFallback = fallback(target, m, retry.fallbackMethod(), where,
           "@Retry(name = \"" + retry.name() + "\")");
     }
-    Bulkhead bh = a.find(Bulkhead.class);
+    Bulkhead bh = !r4j ? null : a.find(Bulkhead.class);
     if (bh != null) {
       any = true;
       if (bh.type() != Bulkhead.Type.SEMAPHORE) {
@@ -170,7 +214,7 @@ public final class HealProxy {
       s.bulkheadFallback = fallback(target, m, bh.fallbackMethod(), where,
           "@Bulkhead(name = \"" + bh.name() + "\")");
     }
-    RateLimiter rl = a.find(RateLimiter.class);
+    RateLimiter rl = !r4j ? null : a.find(RateLimiter.class);
     if (rl != null) {
       any = true;
       if (rl.permits() < 1) {
@@ -182,7 +226,7 @@ public final class HealProxy {
       s.rateLimiterFallback = fallback(target, m, rl.fallbackMethod(), where,
           "@RateLimiter(name = \"" + rl.name() + "\")");
     }
-    TimeLimiter tl = a.find(TimeLimiter.class);
+    TimeLimiter tl = !r4j ? null : a.find(TimeLimiter.class);
     if (tl != null) {
       any = true;
       s.timeLimiter = tl.name();
@@ -228,6 +272,9 @@ public final class HealProxy {
       }
     }
 
+    if (!any && onlyAnnotated) {
+      return null;
+    }
     MethodHandle mh = spreader(m, target, where);
     if (async) {
       AsyncInvoker terminal = args -> {

@@ -1,0 +1,145 @@
+package dev.heal.spring;
+
+import dev.heal.core.health.HealthCheck;
+import dev.heal.core.health.HealthMetrics;
+import dev.heal.core.health.HealthRegistry;
+import dev.heal.core.healer.Healer;
+import dev.heal.core.healer.HealerListener;
+import dev.heal.core.healer.HealerMetrics;
+import dev.heal.core.healer.HealerTracing;
+import dev.heal.core.healer.RecoveryPlan;
+import dev.heal.core.time.HealClock;
+import dev.heal.resilience.Resilience;
+import dev.heal.resilience.ResilienceConfig;
+import dev.heal.spring.internal.ChecksFromProperties;
+import dev.heal.spring.internal.HealLifecycle;
+import dev.heal.spring.internal.RegistryContributor;
+import dev.heal.spring.internal.ResilienceEnvironment;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import java.util.Map;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.ConfigurableEnvironment;
+
+/**
+ * heal's core beans: the {@link HealClock}, the {@link HealthRegistry} with every {@link HealthCheck}
+ * and {@link HealthCheckRegistration} bean registered, the {@link Healer} with every
+ * {@link RecoveryPlan} and {@link HealerListener} bean, heal-resilience's {@link Resilience} built
+ * from the standard {@code resilience4j.*} keys, and the application's {@code MeterRegistry} and
+ * {@code OpenTelemetry} when it has them (meter names unchanged). Every bean gives way to one the
+ * application declares. Off with {@code heal.enabled=false}.
+ *
+ * <p>A {@code HealthCheck} bean's check is named after the bean and configured by
+ * {@code heal.checks.<name>.*} over {@code heal.check-defaults.*}. heal's own probe server is not
+ * started: Actuator serves the probes (see {@link HealActuatorAutoConfiguration}).
+ */
+@AutoConfiguration
+@ConditionalOnBooleanProperty(name = "heal.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(HealProperties.class)
+public class HealAutoConfiguration {
+
+  /** heal's clock: the system clock. */
+  @Bean
+  @ConditionalOnMissingBean
+  public HealClock healClock() {
+    return HealClock.system();
+  }
+
+  /** The registry with every check bean in it; started by the lifecycle once the context is up. */
+  @Bean
+  @ConditionalOnMissingBean
+  public HealthRegistry healHealthRegistry(HealClock clock, HealProperties properties, ApplicationContext context,
+      ObjectProvider<HealthCheckRegistration> registrations, ObjectProvider<RegistryContributor> contributors) {
+    HealthRegistry registry = HealthRegistry.builder().clock(clock).build();
+    Map<String, HealthCheck> checks = context.getBeansOfType(HealthCheck.class, false, false);
+    checks.forEach((name, check) -> registry.register(
+        ChecksFromProperties.config(name, properties.getChecks().get(name), properties.getCheckDefaults()), check));
+    registrations.orderedStream().forEach(r -> registry.register(r.config(), r.check()));
+    contributors.orderedStream().forEach(c -> c.contribute(registry));
+    return registry;
+  }
+
+  /** Starts the registry's checks when the context starts. */
+  @Bean
+  @ConditionalOnMissingBean
+  public HealLifecycle healLifecycle(HealthRegistry registry) {
+    return new HealLifecycle(registry);
+  }
+
+  /**
+   * The healer with every plan and listener bean, guardrails from {@code heal.*}, and the plan
+   * switches of {@code heal.plans.<name>.*} applied through its runtime control.
+   *
+   * @throws IllegalArgumentException if {@code heal.plans} names a plan that no bean declares
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  public Healer healer(HealClock clock, HealthRegistry registry, HealProperties properties,
+      ObjectProvider<RecoveryPlan> plans, ObjectProvider<HealerListener> listeners) {
+    Healer.Builder b = Healer.builder().clock(clock).health(registry).dryRun(properties.isDryRun())
+        .budget(properties.getBudget().getActions(), properties.getBudget().getWindow())
+        .cooldown(properties.getCooldown()).maxEpisodeDuration(properties.getMaxEpisodeDuration())
+        .journalSize(properties.getJournalSize());
+    plans.orderedStream().forEach(b::plan);
+    listeners.orderedStream().forEach(b::listener);
+    Healer healer = b.build();
+    try {
+      properties.getPlans().forEach((name, p) -> {
+        if (!p.isEnabled()) {
+          healer.disablePlan(name);
+        }
+        if (p.isDryRun()) {
+          healer.dryRun(name, true);
+        }
+      });
+    } catch (IllegalArgumentException e) {
+      healer.close();
+      throw new IllegalArgumentException("heal.plans: " + e.getMessage(), e);
+    }
+    return healer;
+  }
+
+  /** heal-resilience's policies from {@code resilience4j.*} / {@code heal.resilience.*}, signalling the healer. */
+  @Bean
+  @ConditionalOnMissingBean
+  public Resilience healResilience(HealClock clock, Healer healer, HealthRegistry registry,
+      ConfigurableEnvironment environment, ObjectProvider<MeterRegistry> meters) {
+    Resilience.Builder b = Resilience.builder().clock(clock).signals(healer).healthRegistry(registry)
+        .config(ResilienceConfig.fromProperties(ResilienceEnvironment.read(environment)));
+    meters.ifAvailable(b::meterRegistry);
+    return b.build();
+  }
+
+  /** Binds heal's meters to the application's registry (names as in plain heal). */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(MeterRegistry.class)
+  static class Metrics {
+    @Bean
+    SmartInitializingSingleton healMeterBinding(ObjectProvider<MeterRegistry> meters, Healer healer,
+        HealthRegistry registry) {
+      return () -> meters.ifAvailable(m -> {
+        new HealerMetrics(healer).bindTo(m);
+        new HealthMetrics(registry).bindTo(m);
+      });
+    }
+  }
+
+  /** Spans for episodes and steps on the application's OpenTelemetry. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(OpenTelemetry.class)
+  static class Tracing {
+    @Bean
+    SmartInitializingSingleton healTracing(ObjectProvider<OpenTelemetry> openTelemetry, Healer healer) {
+      return () -> openTelemetry.ifAvailable(o -> healer.addListener(new HealerTracing(o)));
+    }
+  }
+}

@@ -1,0 +1,286 @@
+package dev.heal.spring;
+
+import dev.heal.core.health.CheckKind;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * heal's settings under {@code heal.*} in {@code application.yml}: guardrails, check defaults and
+ * per-check settings, dry-run and plan switches, which Actuator indicators run in heal's
+ * background, the {@code /actuator/heal} endpoint's write rule, and the AOP switch. Resilience
+ * policies are not here: they are read from the standard {@code resilience4j.*} keys (and heal's
+ * {@code heal.resilience.*}), exactly as heal-resilience's {@code ResilienceConfig} reads them.
+ *
+ * <p>A mutable JavaBean bound by Spring at startup; not thread-safe, read once when heal's beans
+ * are built. Durations accept Spring's forms ({@code 10s}, {@code 500ms}, ISO-8601).
+ */
+@ConfigurationProperties(prefix = "heal")
+public class HealProperties {
+  /** Whether heal's auto-configuration is on at all. */
+  private boolean enabled = true;
+  /** Dry-run for the whole healer: every decision journaled and notified, no action executed. */
+  private boolean dryRun;
+  /** Quiet time per target after an episode ends. */
+  private Duration cooldown = Duration.ofSeconds(60);
+  /** An episode still open after this ends as TIMED_OUT. */
+  private Duration maxEpisodeDuration = Duration.ofMinutes(15);
+  /** Episodes kept in memory (open ones are never dropped). */
+  private int journalSize = 200;
+  private final Budget budget = new Budget();
+  private final Check checkDefaults = new Check();
+  /** Settings of individual health checks, by check (bean) name; unset keys take check-defaults. */
+  private final Map<String, Check> checks = new LinkedHashMap<>();
+  /** Runtime switches of individual recovery plans at startup, by plan name. */
+  private final Map<String, Plan> plans = new LinkedHashMap<>();
+  private final Actuator actuator = new Actuator();
+  private final Endpoint endpoint = new Endpoint();
+  private final Aop aop = new Aop();
+
+  public boolean isEnabled() {
+    return enabled;
+  }
+
+  public void setEnabled(boolean enabled) {
+    this.enabled = enabled;
+  }
+
+  public boolean isDryRun() {
+    return dryRun;
+  }
+
+  public void setDryRun(boolean dryRun) {
+    this.dryRun = dryRun;
+  }
+
+  public Duration getCooldown() {
+    return cooldown;
+  }
+
+  public void setCooldown(Duration cooldown) {
+    this.cooldown = cooldown;
+  }
+
+  public Duration getMaxEpisodeDuration() {
+    return maxEpisodeDuration;
+  }
+
+  public void setMaxEpisodeDuration(Duration maxEpisodeDuration) {
+    this.maxEpisodeDuration = maxEpisodeDuration;
+  }
+
+  public int getJournalSize() {
+    return journalSize;
+  }
+
+  public void setJournalSize(int journalSize) {
+    this.journalSize = journalSize;
+  }
+
+  public Budget getBudget() {
+    return budget;
+  }
+
+  public Check getCheckDefaults() {
+    return checkDefaults;
+  }
+
+  public Map<String, Check> getChecks() {
+    return checks;
+  }
+
+  public Map<String, Plan> getPlans() {
+    return plans;
+  }
+
+  public Actuator getActuator() {
+    return actuator;
+  }
+
+  public Endpoint getEndpoint() {
+    return endpoint;
+  }
+
+  public Aop getAop() {
+    return aop;
+  }
+
+  /** The global action budget: at most {@code actions} per {@code window}, refilled continuously. */
+  public static class Budget {
+    /** Actions allowed per window. */
+    private int actions = 10;
+    /** The window over which the budget refills completely. */
+    private Duration window = Duration.ofMinutes(10);
+
+    public int getActions() {
+      return actions;
+    }
+
+    public void setActions(int actions) {
+      this.actions = actions;
+    }
+
+    public Duration getWindow() {
+      return window;
+    }
+
+    public void setWindow(Duration window) {
+      this.window = window;
+    }
+  }
+
+  /** One health check's schedule and thresholds (Kubernetes probe semantics); null means "the default". */
+  public static class Check {
+    /** Probes the check feeds; default readiness. */
+    private List<CheckKind> kinds = new ArrayList<>();
+    /** Time between the end of one run and the start of the next. Default 10 s. */
+    private Duration interval;
+    /** A run still going after this is DOWN (timed out), counted from its start. Default 2 s. */
+    private Duration timeout;
+    /** Consecutive failures before the check is DOWN. Default 3. */
+    private Integer failureThreshold;
+    /** Consecutive successes before the check is UP again. Default 1. */
+    private Integer successThreshold;
+    /** Whether a DOWN of this check fails its probes. Default true. */
+    private Boolean critical;
+
+    public List<CheckKind> getKinds() {
+      return kinds;
+    }
+
+    public void setKinds(List<CheckKind> kinds) {
+      this.kinds = kinds;
+    }
+
+    public Duration getInterval() {
+      return interval;
+    }
+
+    public void setInterval(Duration interval) {
+      this.interval = interval;
+    }
+
+    public Duration getTimeout() {
+      return timeout;
+    }
+
+    public void setTimeout(Duration timeout) {
+      this.timeout = timeout;
+    }
+
+    public Integer getFailureThreshold() {
+      return failureThreshold;
+    }
+
+    public void setFailureThreshold(Integer failureThreshold) {
+      this.failureThreshold = failureThreshold;
+    }
+
+    public Integer getSuccessThreshold() {
+      return successThreshold;
+    }
+
+    public void setSuccessThreshold(Integer successThreshold) {
+      this.successThreshold = successThreshold;
+    }
+
+    public Boolean getCritical() {
+      return critical;
+    }
+
+    public void setCritical(Boolean critical) {
+      this.critical = critical;
+    }
+  }
+
+  /** A recovery plan's switches at startup (changed at runtime through {@code /actuator/heal}). */
+  public static class Plan {
+    /** Whether the plan acts; false disables it from startup. */
+    private boolean enabled = true;
+    /** Whether the plan's actions are dry runs. */
+    private boolean dryRun;
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    public boolean isDryRun() {
+      return dryRun;
+    }
+
+    public void setDryRun(boolean dryRun) {
+      this.dryRun = dryRun;
+    }
+  }
+
+  /** Actuator integration. */
+  public static class Actuator {
+    /**
+     * Runs every Actuator health indicator as a heal background check, so /actuator/health answers
+     * from cached results and never blocks on a slow indicator.
+     */
+    private boolean backgroundAll;
+    /** Indicators (contributor names, e.g. {@code db}) run in heal's background even when background-all is off. */
+    private List<String> background = new ArrayList<>();
+    /** Settings of the background checks made from indicators; per indicator under {@code heal.checks.<name>}. */
+    private final Check indicatorDefaults = new Check();
+
+    public boolean isBackgroundAll() {
+      return backgroundAll;
+    }
+
+    public void setBackgroundAll(boolean backgroundAll) {
+      this.backgroundAll = backgroundAll;
+    }
+
+    public List<String> getBackground() {
+      return background;
+    }
+
+    public void setBackground(List<String> background) {
+      this.background = background;
+    }
+
+    public Check getIndicatorDefaults() {
+      return indicatorDefaults;
+    }
+  }
+
+  /** The {@code /actuator/heal} endpoint. */
+  public static class Endpoint {
+    /**
+     * Allows the write operations when Spring Security is not on the class path. Off: writes answer
+     * 403 on an endpoint nobody secures.
+     */
+    private boolean allowUnsecuredWrites;
+
+    public boolean isAllowUnsecuredWrites() {
+      return allowUnsecuredWrites;
+    }
+
+    public void setAllowUnsecuredWrites(boolean allowUnsecuredWrites) {
+      this.allowUnsecuredWrites = allowUnsecuredWrites;
+    }
+  }
+
+  /** heal's annotations on Spring beans. */
+  public static class Aop {
+    /** Applies heal-resilience's annotations to Spring beans (classes) through Spring AOP. */
+    private boolean enabled = true;
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+  }
+}

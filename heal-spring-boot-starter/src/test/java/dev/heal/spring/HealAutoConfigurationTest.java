@@ -1,0 +1,288 @@
+package dev.heal.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.heal.core.health.CheckKind;
+import dev.heal.core.health.HealthCheck;
+import dev.heal.core.health.HealthCheckConfig;
+import dev.heal.core.health.HealthRegistry;
+import dev.heal.core.health.HealthResult;
+import dev.heal.core.healer.Action;
+import dev.heal.core.healer.Healer;
+import dev.heal.core.healer.RecoveryPlan;
+import dev.heal.core.healer.Trigger;
+import dev.heal.resilience.Fallback;
+import dev.heal.resilience.Resilience;
+import dev.heal.spring.internal.HealAnnotationsPostProcessor;
+import dev.heal.spring.internal.ProbeHealthIndicator;
+import io.github.resilience4j.retry.annotation.Retry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
+import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointAutoConfiguration;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.availability.ApplicationAvailabilityAutoConfiguration;
+import org.springframework.boot.health.autoconfigure.actuate.endpoint.AvailabilityProbesAutoConfiguration;
+import org.springframework.boot.health.autoconfigure.actuate.endpoint.HealthEndpointAutoConfiguration;
+import org.springframework.boot.health.autoconfigure.application.AvailabilityHealthContributorAutoConfiguration;
+import org.springframework.boot.health.autoconfigure.registry.HealthContributorRegistryAutoConfiguration;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.health.registry.HealthContributorRegistry;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Every auto-configuration condition and override, with {@link ApplicationContextRunner}. */
+class HealAutoConfigurationTest {
+  private final ApplicationContextRunner runner = new ApplicationContextRunner()
+      .withConfiguration(AutoConfigurations.of(HealAutoConfiguration.class, HealActuatorAutoConfiguration.class,
+          HealAopAutoConfiguration.class));
+
+  private final ApplicationContextRunner actuator = runner.withConfiguration(AutoConfigurations.of(
+      ApplicationAvailabilityAutoConfiguration.class, AvailabilityHealthContributorAutoConfiguration.class,
+      AvailabilityProbesAutoConfiguration.class, HealthContributorRegistryAutoConfiguration.class,
+      HealthEndpointAutoConfiguration.class, EndpointAutoConfiguration.class, WebEndpointAutoConfiguration.class));
+
+  @Configuration(proxyBeanMethods = false)
+  static class Checks {
+    @Bean
+    HealthCheck db() {
+      return HealthResult::up;
+    }
+
+    @Bean
+    RecoveryPlan reconnect() {
+      return RecoveryPlan.when(Trigger.check("db").isDown()).named("reconnect")
+          .then(Action.run("reconnectPool", () -> { })).build();
+    }
+  }
+
+  @Test
+  void buildsRegistryHealerAndResilienceByDefault() {
+    runner.run(c -> {
+      assertThat(c).hasSingleBean(HealthRegistry.class).hasSingleBean(Healer.class).hasSingleBean(Resilience.class)
+          .hasSingleBean(HealAnnotationsPostProcessor.class);
+      assertThat(c.getBean(Healer.class).plans()).isEmpty();
+    });
+  }
+
+  @Test
+  void healEnabledFalseTurnsEverythingOff() {
+    runner.withPropertyValues("heal.enabled=false").run(c ->
+        assertThat(c).doesNotHaveBean(Healer.class).doesNotHaveBean(HealthRegistry.class)
+            .doesNotHaveBean(HealAnnotationsPostProcessor.class));
+  }
+
+  @Test
+  void theApplicationsOwnBeansWin() {
+    Healer mine = Healer.builder().build();
+    HealthRegistry registry = HealthRegistry.builder().build();
+    runner.withBean(Healer.class, () -> mine).withBean(HealthRegistry.class, () -> registry)
+        .run(c -> {
+          assertThat(c.getBean(Healer.class)).isSameAs(mine);
+          assertThat(c.getBean(HealthRegistry.class)).isSameAs(registry);
+        });
+  }
+
+  @Test
+  void checkBeansAreRegisteredWithTheirPropertiesAndPlanBeansAreAdded() {
+    runner.withUserConfiguration(Checks.class)
+        .withPropertyValues("heal.checks.db.interval=3s", "heal.checks.db.failure-threshold=5",
+            "heal.checks.db.kinds=readiness,liveness", "heal.check-defaults.timeout=700ms", "heal.budget.actions=4",
+            "heal.dry-run=true")
+        .run(c -> {
+          HealthCheckConfig db = c.getBean(HealthRegistry.class).state("db").orElseThrow().config();
+          assertThat(db.interval()).isEqualTo(Duration.ofSeconds(3));
+          assertThat(db.failureThreshold()).isEqualTo(5);
+          assertThat(db.timeout()).isEqualTo(Duration.ofMillis(700));
+          assertThat(db.kinds()).containsExactlyInAnyOrder(CheckKind.READINESS, CheckKind.LIVENESS);
+          Healer h = c.getBean(Healer.class);
+          assertThat(h.plans()).extracting(RecoveryPlan::name).containsExactly("reconnect");
+          assertThat(h.control().budgetCapacity()).isEqualTo(4);
+          assertThat(h.control().dryRun()).isTrue();
+        });
+  }
+
+  @Test
+  void aRegistrationBeanCarriesItsWholeConfig() {
+    runner.withBean(HealthCheckRegistration.class, () -> new HealthCheckRegistration(
+            HealthCheckConfig.builder("cache").liveness().interval(Duration.ofSeconds(7)).build(), HealthResult::up))
+        .run(c -> assertThat(c.getBean(HealthRegistry.class).state("cache").orElseThrow().config().interval())
+            .isEqualTo(Duration.ofSeconds(7)));
+  }
+
+  @Test
+  void planSwitchesFromPropertiesAreAppliedAndAnUnknownPlanFailsNamingIt() {
+    runner.withUserConfiguration(Checks.class).withPropertyValues("heal.plans.reconnect.enabled=false")
+        .run(c -> assertThat(c.getBean(Healer.class).control().plans().get(0).enabled()).isFalse());
+    runner.withUserConfiguration(Checks.class).withPropertyValues("heal.plans.nope.dry-run=true")
+        .run(c -> assertThat(c).hasFailed().getFailure().rootCause()
+            .hasMessageContaining("no recovery plan is named 'nope'").hasMessageContaining("[reconnect]"));
+  }
+
+  @Test
+  void aBadCheckSettingFailsNamingTheKey() {
+    runner.withUserConfiguration(Checks.class).withPropertyValues("heal.checks.db.failure-threshold=0")
+        .run(c -> assertThat(c).hasFailed().getFailure()
+            .hasStackTraceContaining("heal.checks.db: failureThreshold must be at least 1"));
+  }
+
+  @Test
+  void resiliencePoliciesComeFromTheStandardResilience4jKeys() {
+    runner.withPropertyValues("resilience4j.retry.instances.payments.max-attempts=5",
+            "resilience4j.circuitbreaker.instances.payments.failureRateThreshold=30")
+        .run(c -> {
+          Resilience r = c.getBean(Resilience.class);
+          assertThat(r.retry("payments")).get().satisfies(x -> assertThat(x.getRetryConfig().getMaxAttempts()).isEqualTo(5));
+          assertThat(r.circuitBreaker("payments")).get()
+              .satisfies(x -> assertThat(x.getCircuitBreakerConfig().getFailureRateThreshold()).isEqualTo(30f));
+        });
+  }
+
+  @Test
+  void healsMetersGoToTheApplicationsMeterRegistry() {
+    runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new).withUserConfiguration(Checks.class).run(c -> {
+      MeterRegistry m = c.getBean(MeterRegistry.class);
+      assertThat(m.getMeters()).extracting(x -> x.getId().getName()).anyMatch(n -> n.startsWith("heal.recovery"))
+          .anyMatch(n -> n.startsWith("heal.health"));
+    });
+  }
+
+  /** A bean class (no interface) with heal and resilience4j annotations. */
+  public static class Payments {
+    final AtomicInteger calls = new AtomicInteger();
+
+    @Retry(name = "payments")
+    @Fallback("offline")
+    public String charge(String order) {
+      calls.incrementAndGet();
+      throw new IllegalStateException("payments down");
+    }
+
+    public String offline(String order, Throwable t) {
+      return "queued " + order;
+    }
+  }
+
+  @Test
+  void annotationsOnABeanClassAreAppliedThroughSpringAop() {
+    runner.withBean(Payments.class).withPropertyValues("resilience4j.retry.instances.payments.maxAttempts=3",
+            "resilience4j.retry.instances.payments.waitDuration=1ms")
+        .run(c -> {
+          Payments p = c.getBean(Payments.class);
+          assertThat(AopUtils.isCglibProxy(p)).isTrue();
+          assertThat(p.charge("o-1")).isEqualTo("queued o-1");
+          assertThat(AopUtils.getTargetClass(p)).isEqualTo(Payments.class);
+          assertThat(((Payments) org.springframework.aop.framework.AopProxyUtils.getSingletonTarget(p)).calls)
+              .hasValue(3);
+        });
+  }
+
+  @Test
+  void aopCanBeSwitchedOff() {
+    runner.withBean(Payments.class).withPropertyValues("heal.aop.enabled=false")
+        .run(c -> assertThat(AopUtils.isAopProxy(c.getBean(Payments.class))).isFalse());
+  }
+
+  /** A wrong annotation fails at startup naming the method. */
+  public static class Broken {
+    @Fallback("missing")
+    public String call() {
+      return "x";
+    }
+  }
+
+  @Test
+  void aWrongAnnotationFailsTheStartupNamingTheMethod() {
+    runner.withBean(Broken.class).run(c -> assertThat(c).hasFailed().getFailure()
+        .hasMessageContaining("Broken.call()").hasMessageContaining("missing"));
+  }
+
+  @Test
+  void withoutActuatorOnTheClassPathOnlyTheCoreIsConfigured() {
+    runner.withClassLoader(new FilteredClassLoader(HealthIndicator.class)).run(c ->
+        assertThat(c).hasSingleBean(Healer.class).doesNotHaveBean(ProbeHealthIndicator.class)
+            .doesNotHaveBean(HealEndpoint.class));
+  }
+
+  @Test
+  void healFeedsActuatorsLivenessAndReadinessContributors() {
+    actuator.run(c -> {
+      assertThat(c.getBean("readinessStateHealthIndicator")).isInstanceOf(ProbeHealthIndicator.class);
+      assertThat(c.getBean("livenessStateHealthIndicator")).isInstanceOf(ProbeHealthIndicator.class);
+    });
+  }
+
+  @Test
+  void anApplicationsOwnReadinessIndicatorWins() {
+    HealthIndicator mine = () -> Health.up().build();
+    actuator.withBean("readinessStateHealthIndicator", HealthIndicator.class, () -> mine)
+        .run(c -> assertThat(c.getBean("readinessStateHealthIndicator")).isSameAs(mine));
+  }
+
+  @Test
+  void chosenIndicatorsRunInHealsBackgroundAndActuatorAnswersTheCachedResult() {
+    AtomicInteger calls = new AtomicInteger();
+    actuator.withBean("slowHealthIndicator", HealthIndicator.class, () -> () -> {
+          calls.incrementAndGet();
+          return Health.up().withDetail("n", calls.get()).build();
+        })
+        .withPropertyValues("heal.actuator.background=slow")
+        .run(c -> {
+          HealthRegistry registry = c.getBean(HealthRegistry.class);
+          assertThat(registry.checkNames()).contains("slow");
+          HealthIndicator seen = (HealthIndicator) c.getBean(HealthContributorRegistry.class).getContributor("slow");
+          assertThat(seen).isInstanceOf(dev.heal.spring.internal.CachedHealthIndicator.class);
+          int before = calls.get();
+          seen.health();
+          seen.health();
+          assertThat(calls.get()).as("Actuator's answer does not call the indicator").isEqualTo(before);
+        });
+  }
+
+  @Test
+  void anUnknownBackgroundIndicatorFailsNamingTheOnesThatExist() {
+    actuator.withPropertyValues("heal.actuator.background=nope").run(c -> assertThat(c).hasFailed()
+        .getFailure().rootCause().hasMessageContaining("[nope]").hasMessageContaining("readinessState"));
+  }
+
+  @Test
+  void degradedIsItsOwnStatusBetweenOutOfServiceAndUp() {
+    HealthRegistry registry = HealthRegistry.builder().build();
+    registry.register("cache", () -> HealthResult.degraded("stale"));
+    registry.start();
+    actuator.withBean(HealthRegistry.class, () -> registry).run(c -> {
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() ->
+          registry.status(CheckKind.READINESS) == dev.heal.core.health.HealthStatus.DEGRADED);
+      HealthIndicator readiness = (HealthIndicator) c.getBean("readinessStateHealthIndicator");
+      assertThat(readiness.health().getStatus()).as("Spring not yet accepting traffic").isEqualTo(Status.OUT_OF_SERVICE);
+      org.springframework.boot.availability.AvailabilityChangeEvent.publish(c,
+          org.springframework.boot.availability.ReadinessState.ACCEPTING_TRAFFIC);
+      assertThat(readiness.health().getStatus()).isEqualTo(new Status("DEGRADED"));
+    });
+    registry.close();
+  }
+
+  @Test
+  void theEndpointRefusesWritesWithoutSpringSecurityUnlessAllowed() {
+    ApplicationContextRunner exposed = actuator.withPropertyValues("management.endpoints.web.exposure.include=heal")
+        .withClassLoader(new FilteredClassLoader("org.springframework.security"));
+    exposed.run(c -> {
+      WebEndpointResponse<Object> r = c.getBean(HealEndpoint.class).operate("refill-budget", null, null, null, null);
+      assertThat(r.getStatus()).isEqualTo(403);
+      assertThat(r.getBody().toString()).contains("heal.endpoint.allow-unsecured-writes");
+    });
+    exposed.withPropertyValues("heal.endpoint.allow-unsecured-writes=true").run(c ->
+        assertThat(c.getBean(HealEndpoint.class).operate("refill-budget", null, null, null, null).getStatus())
+            .isEqualTo(200));
+    actuator.run(c -> assertThat(c).doesNotHaveBean(HealEndpoint.class));
+  }
+}
