@@ -72,7 +72,7 @@ public final class HealProxy {
       if (java.lang.reflect.Modifier.isStatic(m.getModifiers())) {
         continue;
       }
-      handlers.put(m, handler(iface, target, m, resilience, true, false));
+      handlers.put(m, handler(iface, target, m, resilience, true, false, null));
     }
     Object proxy = Proxy.newProxyInstance(iface.getClassLoader(), new Class<?>[] {iface},
         new ProxyHandler(target, handlers));
@@ -103,6 +103,18 @@ public final class HealProxy {
    */
   public static Map<Method, MethodCall> pipelines(Class<?> type, Object target, Resilience resilience,
       boolean resilience4jAnnotations) {
+    return pipelines(type, target, resilience, resilience4jAnnotations, null);
+  }
+
+  /**
+   * As {@link #pipelines(Class, Object, Resilience, boolean)}, with the innermost call of each
+   * pipeline given by {@code terminal} (for method {@code m}, what calls on past heal's stages, e.g.
+   * the rest of a Spring AOP interceptor chain) instead of a direct call of {@code target}.
+   *
+   * @param terminal for each method, its innermost call; null calls {@code target} directly
+   */
+  public static Map<Method, MethodCall> pipelines(Class<?> type, Object target, Resilience resilience,
+      boolean resilience4jAnnotations, java.util.function.Function<Method, MethodCall> terminal) {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(target, "target");
     Objects.requireNonNull(resilience, "resilience");
@@ -114,7 +126,8 @@ public final class HealProxy {
       if (java.lang.reflect.Modifier.isStatic(m.getModifiers()) || m.getDeclaringClass() == Object.class) {
         continue;
       }
-      Invoker h = handler(type, target, m, resilience, resilience4jAnnotations, true);
+      Invoker h = handler(type, target, m, resilience, resilience4jAnnotations, true,
+          terminal == null ? null : terminal.apply(m));
       if (h != null) {
         calls.put(m, h::invoke);
       }
@@ -172,7 +185,7 @@ public final class HealProxy {
   }
 
   private static Invoker handler(Class<?> iface, Object target, Method m, Resilience r, boolean r4j,
-      boolean onlyAnnotated) {
+      boolean onlyAnnotated, MethodCall innermost) {
     String where = iface.getSimpleName() + "." + m.getName() + "("
         + Arrays.stream(m.getParameterTypes()).map(Class::getSimpleName)
             .collect(Collectors.joining(", ")) + ")";
@@ -276,10 +289,11 @@ public final class HealProxy {
       return null;
     }
     MethodHandle mh = spreader(m, target, where);
+    Invoker direct = innermost != null ? innermost::call : args -> (Object) mh.invokeExact(args);
     if (async) {
       AsyncInvoker terminal = args -> {
         try {
-          Object out = (Object) mh.invokeExact(args);
+          Object out = direct.invoke(args);
           return out != null ? stage(out) : CompletableFuture.failedFuture(new NullPointerException(
               where + " returned null instead of a CompletionStage"));
         } catch (Throwable t) {
@@ -292,7 +306,7 @@ public final class HealProxy {
       }
       return p::invoke;
     }
-    Invoker terminal = args -> (Object) mh.invokeExact(args);
+    Invoker terminal = direct;
     Invoker p = any ? Pipelines.sync(r, s, terminal) : terminal;
     return p;
   }

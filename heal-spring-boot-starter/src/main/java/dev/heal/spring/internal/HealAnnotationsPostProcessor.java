@@ -11,6 +11,8 @@ import java.lang.reflect.Method;
 import java.util.List;
 import java.util.Map;
 import org.aopalliance.intercept.MethodInterceptor;
+import org.aopalliance.intercept.MethodInvocation;
+import org.springframework.aop.ProxyMethodInvocation;
 import org.springframework.aop.framework.Advised;
 import org.springframework.aop.framework.AopInfrastructureBean;
 import org.springframework.aop.framework.ProxyFactory;
@@ -33,6 +35,8 @@ import org.springframework.util.ClassUtils;
  * ({@code @Retry}, {@code @CircuitBreaker}, {@code @Bulkhead}, {@code @RateLimiter},
  * {@code @TimeLimiter}) are left to them and heal applies only its own ({@code @Fallback},
  * {@code @Degradable}, {@code @AdaptiveLimit}, {@code @UseRetryBudget}): no call is wrapped twice.
+ * heal's advisor then goes outermost and calls on down the chain, so heal's stages wrap
+ * resilience4j's as in heal's own order ({@code @Fallback} outside {@code @Retry}).
  * Thread-safe after startup. Not API.
  */
 public final class HealAnnotationsPostProcessor implements BeanPostProcessor {
@@ -98,9 +102,25 @@ public final class HealAnnotationsPostProcessor implements BeanPostProcessor {
     } catch (Exception e) {
       throw new BeanCreationException(beanName, "heal cannot reach the target of this proxy to apply its annotations", e);
     }
+    // Deferring to resilience4j's aspects, heal's stages go outermost (as in heal's own order, where
+    // @Fallback and @Degradable wrap @Retry and the rest) and call on down the chain: the invocation
+    // being intercepted is bound to the calling thread for that.
+    ThreadLocal<MethodInvocation> current = new ThreadLocal<>();
+    Object raw = target;
     Map<Method, HealProxy.MethodCall> calls;
     try {
-      calls = HealProxy.pipelines(type, target, resilience.getObject(), withResilience4j);
+      calls = HealProxy.pipelines(type, target, resilience.getObject(), withResilience4j, withResilience4j ? null
+          : m -> args -> {
+            MethodInvocation invocation = current.get();
+            if (invocation instanceof ProxyMethodInvocation p) {
+              return p.invocableClone(args).proceed();
+            }
+            try { // called off the calling thread (an asynchronous stage): straight to the bean
+              return m.invoke(raw, args);
+            } catch (java.lang.reflect.InvocationTargetException e) {
+              throw e.getCause();
+            }
+          });
     } catch (RuntimeException e) {
       throw new BeanCreationException(beanName, "heal's resilience annotations on " + type.getName() + ": "
           + e.getMessage(), e);
@@ -111,10 +131,27 @@ public final class HealAnnotationsPostProcessor implements BeanPostProcessor {
     MethodInterceptor interceptor = invocation -> {
       Method m = AopUtils.getMostSpecificMethod(invocation.getMethod(), type);
       HealProxy.MethodCall call = calls.get(m);
-      return call == null ? invocation.proceed() : call.call(invocation.getArguments());
+      if (call == null) {
+        return invocation.proceed();
+      }
+      MethodInvocation outer = current.get();
+      current.set(invocation);
+      try {
+        return call.call(invocation.getArguments());
+      } finally {
+        if (outer == null) {
+          current.remove();
+        } else {
+          current.set(outer);
+        }
+      }
     };
     if (bean instanceof Advised a && !a.isFrozen()) {
-      a.addAdvisor(new DefaultPointcutAdvisor(interceptor));
+      if (withResilience4j) {
+        a.addAdvisor(new DefaultPointcutAdvisor(interceptor)); // innermost: its stages call the bean
+      } else {
+        a.addAdvisor(0, new DefaultPointcutAdvisor(interceptor)); // outermost: resilience4j's aspects inside
+      }
       return bean;
     }
     ProxyFactory factory = new ProxyFactory(bean);
