@@ -1,11 +1,20 @@
 package dev.heal.chaos;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.heal.chaos.internal.ChaosMeshAdmission;
-import java.io.UncheckedIOException;
+import dev.heal.chaos.internal.ChaosMeshResource;
+import dev.heal.chaos.internal.ChaosMeshResource.Bandwidth;
+import dev.heal.chaos.internal.ChaosMeshResource.ChaosSpec;
+import dev.heal.chaos.internal.ChaosMeshResource.Delay;
+import dev.heal.chaos.internal.ChaosMeshResource.HttpChaosSpec;
+import dev.heal.chaos.internal.ChaosMeshResource.Loss;
+import dev.heal.chaos.internal.ChaosMeshResource.Metadata;
+import dev.heal.chaos.internal.ChaosMeshResource.NetworkChaosSpec;
+import dev.heal.chaos.internal.ChaosMeshResource.PodChaosSpec;
+import dev.heal.chaos.internal.ChaosMeshResource.PodSelector;
+import dev.heal.chaos.internal.ChaosMeshResource.ScheduleSpec;
+import dev.heal.chaos.internal.ChaosMeshResource.Selector;
+import dev.heal.chaos.internal.ChaosMeshResource.Target;
+import dev.heal.chaos.internal.Json;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Exports {@link Fault}s and {@link FaultSchedule}s as Chaos Mesh resources ({@code apiVersion:
@@ -48,10 +58,6 @@ import java.util.Optional;
  */
 public final class ChaosMeshExporter {
   public static final String API_VERSION = "chaos-mesh.org/v1alpha1";
-
-  private static final YAMLMapper YAML = new YAMLMapper(new YAMLFactory()
-      .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-      .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS));
 
   private final Map<String, Workload> workloads;
   private final String mode;
@@ -124,7 +130,7 @@ public final class ChaosMeshExporter {
 
   /** The resource for one fault, as a YAML document. */
   public String toYaml(Fault fault) {
-    return write(toResource(fault));
+    return Json.yaml(resource(fault));
   }
 
   /**
@@ -139,78 +145,61 @@ public final class ChaosMeshExporter {
     if (historyLimit < 1) {
       throw new IllegalArgumentException("historyLimit must be >= 1: " + historyLimit);
     }
-    Map<String, Object> res = toResource(fault);
-    String kind = (String) res.get("kind");
+    ChaosMeshResource res = resource(fault);
     if (!(fault.effect() instanceof Effect.PodKill) && fault.duration().isEmpty()) {
       throw new ChaosException("fault '" + fault.name() + "' needs a duration to be scheduled");
     }
-    Map<String, Object> spec = new LinkedHashMap<>();
-    spec.put("schedule", cron.trim());
-    spec.put("historyLimit", historyLimit);
-    spec.put("concurrencyPolicy", "Forbid");
-    spec.put("type", kind);
-    spec.put(switch (kind) {
-      case "HTTPChaos" -> "httpChaos";
-      case "PodChaos" -> "podChaos";
-      default -> "networkChaos";
-    }, res.get("spec"));
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("apiVersion", API_VERSION);
-    out.put("kind", "Schedule");
-    out.put("metadata", metadata(fault.name() + "-schedule", workload(fault).namespace()));
-    out.put("spec", spec);
-    return write(admitted(out, fault));
+    ScheduleSpec spec = ScheduleSpec.of(cron.trim(), historyLimit, "Forbid", res.kind(), (ChaosSpec) res.spec());
+    return Json.yaml(admitted(new ChaosMeshResource(API_VERSION, "Schedule",
+        metadata(fault.name() + "-schedule", workload(fault).namespace()), spec), fault));
   }
 
-  /** The resource as maps and lists (what {@link #toYaml(Fault)} writes). */
+  /**
+   * The resource as maps and lists (what {@link #toYaml(Fault)} writes).
+   *
+   * @deprecated the resource is a record now; use {@link #toYaml(Fault)}. Numbers come back as
+   *     Jackson reads them (an {@code Integer} where it fits).
+   */
+  @Deprecated(since = "0.1.0", forRemoval = true)
   public Map<String, Object> toResource(Fault fault) {
+    return Json.map(resource(fault));
+  }
+
+  private ChaosMeshResource resource(Fault fault) {
     Objects.requireNonNull(fault, "fault");
     Workload w = workload(fault);
     Effect e = fault.effect();
-    Map<String, Object> spec = new LinkedHashMap<>();
+    PodSelector pods = new PodSelector(mode, modeValue.map(v -> Integer.toString(v)).orElse(null), selector(w));
+    String duration = fault.duration().map(ChaosMeshExporter::goDuration).orElse(null);
+    ChaosSpec spec;
     String kind;
     if (e instanceof Effect.PodKill) {
       kind = "PodChaos";
-      spec.put("action", "pod-kill");
+      spec = new PodChaosSpec(pods, "pod-kill", null);
     } else if (e instanceof Effect.PodFailure) {
       kind = "PodChaos";
-      spec.put("action", "pod-failure");
+      spec = new PodChaosSpec(pods, "pod-failure", duration);
     } else if (e instanceof Effect.NetworkLatency l) {
       kind = "NetworkChaos";
-      spec.put("action", "delay");
-      spec.put("delay", delay(l.latency(), l.jitter()));
-      direction(spec, fault, w, l.direction(), true);
+      spec = network(pods, fault, w, "delay", delay(l.latency(), l.jitter()), null, l.direction(), duration);
     } else if (e instanceof Effect.PacketLoss p) {
       kind = "NetworkChaos";
-      spec.put("action", "loss");
-      Map<String, Object> loss = new LinkedHashMap<>();
-      loss.put("loss", trim(p.percent()));
-      loss.put("correlation", "0");
-      spec.put("loss", loss);
+      spec = new NetworkChaosSpec(pods, "loss", null, new Loss(trim(p.percent()), "0"), null, null, null, duration);
     } else if (e instanceof Effect.Blackhole b) {
       kind = "NetworkChaos";
-      spec.put("action", "partition");
-      direction(spec, fault, w, b.direction(), false);
+      spec = network(pods, fault, w, "partition", null, null, b.direction(), duration);
     } else if (e instanceof Effect.Bandwidth b) {
       kind = "NetworkChaos";
-      spec.put("action", "bandwidth");
-      Map<String, Object> bw = new LinkedHashMap<>();
-      bw.put("rate", rate(b.bytesPerSecond()));
-      bw.put("limit", bandwidthLimit);
-      bw.put("buffer", bandwidthBuffer);
-      spec.put("bandwidth", bw);
-      direction(spec, fault, w, b.direction(), true);
+      spec = network(pods, fault, w, "bandwidth", null,
+          new Bandwidth(rate(b.bytesPerSecond()), bandwidthLimit, bandwidthBuffer), b.direction(), duration);
     } else if (e instanceof Effect.Latency || e instanceof Effect.Hang) {
       Duration d = e instanceof Effect.Latency l ? l.distribution().mean() : ((Effect.Hang) e).max();
       if (w.httpPort().isPresent()) {
         kind = "HTTPChaos";
-        http(spec, w);
-        spec.put("delay", goDuration(d));
+        spec = new HttpChaosSpec(pods, "Request", w.httpPort().orElseThrow(), "*", goDuration(d), null, duration);
       } else {
         kind = "NetworkChaos";
-        spec.put("action", "delay");
-        spec.put("delay", delay(d, Duration.ZERO));
-        direction(spec, fault, w, Direction.DOWNSTREAM, true);
+        spec = network(pods, fault, w, "delay", delay(d, Duration.ZERO), null, Direction.DOWNSTREAM, duration);
       }
     } else if (e instanceof Effect.Error || e instanceof Effect.Throwing) {
       if (w.httpPort().isEmpty()) {
@@ -218,31 +207,19 @@ public final class ChaosMeshExporter {
             + " which needs the workload's HTTP port: Workload.withHttpPort(...) for target '" + fault.target() + "'");
       }
       kind = "HTTPChaos";
-      http(spec, w);
-      spec.put("abort", true);
+      spec = new HttpChaosSpec(pods, "Request", w.httpPort().orElseThrow(), "*", null, true, duration);
     } else {
       throw new ChaosException("fault '" + fault.name() + "' (" + e.kind() + ") has no Chaos Mesh equivalent;"
           + " exportable: pod-kill, pod-failure, net-latency, packet-loss, blackhole, bandwidth, latency, hang, error");
     }
-    Map<String, Object> full = new LinkedHashMap<>();
-    full.putAll(podSelector(w));
-    full.putAll(spec);
-    if (!(e instanceof Effect.PodKill)) {
-      fault.duration().ifPresent(d -> full.put("duration", goDuration(d)));
-    }
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("apiVersion", API_VERSION);
-    out.put("kind", kind);
-    out.put("metadata", metadata(fault.name(), w.namespace()));
-    out.put("spec", full);
-    return admitted(out, fault);
+    return admitted(new ChaosMeshResource(API_VERSION, kind, metadata(fault.name(), w.namespace()), spec), fault);
   }
 
   /** A last check that Chaos Mesh's admission webhook will accept {@code doc}; a failure is a bug here. */
-  private static Map<String, Object> admitted(Map<String, Object> doc, Fault fault) {
-    List<String> problems = ChaosMeshAdmission.problems(YAML.valueToTree(doc));
+  private static ChaosMeshResource admitted(ChaosMeshResource doc, Fault fault) {
+    List<String> problems = ChaosMeshAdmission.problems(Json.tree(doc));
     if (!problems.isEmpty()) {
-      throw new ChaosException("fault '" + fault.name() + "' would export a " + doc.get("kind")
+      throw new ChaosException("fault '" + fault.name() + "' would export a " + doc.kind()
           + " that Chaos Mesh's admission webhook rejects: " + problems);
     }
     return doc;
@@ -257,66 +234,39 @@ public final class ChaosMeshExporter {
     return w;
   }
 
-  private static void http(Map<String, Object> spec, Workload w) {
-    spec.put("target", "Request");
-    spec.put("port", w.httpPort().orElseThrow());
-    spec.put("path", "*");
-  }
-
-  private static Map<String, Object> delay(Duration latency, Duration jitter) {
-    Map<String, Object> d = new LinkedHashMap<>();
-    d.put("latency", goDuration(latency));
-    d.put("jitter", goDuration(jitter));
-    d.put("correlation", "0");
-    return d;
-  }
-
-  private Map<String, Object> podSelector(Workload w) {
-    Map<String, Object> p = new LinkedHashMap<>();
-    p.put("mode", mode);
-    modeValue.ifPresent(v -> p.put("value", Integer.toString(v)));
-    p.put("selector", selector(w));
-    return p;
+  private static Delay delay(Duration latency, Duration jitter) {
+    return new Delay(goDuration(latency), goDuration(jitter), "0");
   }
 
   /**
-   * Writes {@code direction} and, when the workload has a peer, {@code target}. Chaos Mesh's webhook
-   * rejects {@code from}/{@code both} without a target for netem actions (delay, loss, bandwidth).
+   * A NetworkChaos with {@code direction} and, when the workload has a peer, {@code target}. Chaos
+   * Mesh's webhook rejects {@code from}/{@code both} without a target for netem actions (delay, loss,
+   * bandwidth).
    */
-  private void direction(Map<String, Object> spec, Fault fault, Workload w, Direction d, boolean netem) {
+  private static NetworkChaosSpec network(PodSelector pods, Fault fault, Workload w, String action, Delay delay,
+      Bandwidth bandwidth, Direction d, String duration) {
     String text = switch (d) {
       case DOWNSTREAM -> "to";
       case UPSTREAM -> "from";
       case BOTH -> "both";
     };
+    boolean netem = !action.equals("partition");
     if (netem && d != Direction.DOWNSTREAM && w.peer().isEmpty()) {
       throw new ChaosException("fault '" + fault.name() + "' (" + fault.effect().kind() + ", " + d
           + ") exports as NetworkChaos direction '" + text + "', which Chaos Mesh's admission webhook accepts only"
           + " with a target selector; name the other side with Workload.withPeer(...) for target '" + fault.target()
           + "', or use Direction.DOWNSTREAM");
     }
-    spec.put("direction", text);
-    w.peer().ifPresent(peer -> {
-      Map<String, Object> target = new LinkedHashMap<>();
-      target.put("mode", "all");
-      target.put("selector", selector(peer));
-      spec.put("target", target);
-    });
+    Target target = w.peer().map(peer -> new Target("all", selector(peer))).orElse(null);
+    return new NetworkChaosSpec(pods, action, delay, null, bandwidth, text, target, duration);
   }
 
-  private static Map<String, Object> selector(Workload w) {
-    Map<String, Object> s = new LinkedHashMap<>();
-    s.put("namespaces", List.of(w.namespace()));
-    s.put("labelSelectors", new java.util.TreeMap<>(w.labels()));
-    return s;
+  private static Selector selector(Workload w) {
+    return new Selector(List.of(w.namespace()), new TreeMap<>(w.labels()));
   }
 
-  private static Map<String, Object> metadata(String name, String namespace) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("name", resourceName(name));
-    m.put("namespace", namespace);
-    m.put("labels", Map.of("app.kubernetes.io/managed-by", "heal-chaos-testkit"));
-    return m;
+  private static Metadata metadata(String name, String namespace) {
+    return new Metadata(resourceName(name), namespace, Map.of("app.kubernetes.io/managed-by", "heal-chaos-testkit"));
   }
 
   /** A valid Kubernetes name (RFC 1123 label, at most 57 characters so a Schedule can suffix it). */
@@ -362,14 +312,6 @@ public final class ChaosMeshExporter {
 
   private static String trim(double v) {
     return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
-  }
-
-  private static String write(Map<String, Object> doc) {
-    try {
-      return YAML.writeValueAsString(doc);
-    } catch (JsonProcessingException ex) {
-      throw new UncheckedIOException(ex);
-    }
   }
 
   /**

@@ -3,8 +3,6 @@ package dev.heal.chaos;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.heal.chaos.ChaosMeshExporter.Workload;
 import dev.heal.chaos.internal.ChaosMeshAdmission;
 import dev.heal.chaos.internal.EffectSpec;
@@ -12,6 +10,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Exports are right by units and by Chaos Mesh's admission rules: every exported document passes
@@ -34,7 +34,7 @@ class ChaosMeshAdmissionTest {
   void bandwidthRateIsExportedInBytesPerSecondAsChaosMeshReadsIt() {
     // 1 000 000 B/s: Chaos Mesh's "bps" is bytes per second, "kbps"/"mbps" are KiB/s and MiB/s.
     assertThat(doc(WITH_PEERS.toYaml(Fault.bandwidth("db", 1_000_000, Direction.DOWNSTREAM).lasting(D)))
-        .at("/spec/bandwidth/rate").asText()).isEqualTo("1000000bps");
+        .at("/spec/bandwidth/rate").asString()).isEqualTo("1000000bps");
     assertThat(ChaosMeshExporter.rate(1024)).isEqualTo("1kbps");
     assertThat(ChaosMeshExporter.rate(3 * 1024 * 1024)).isEqualTo("3mbps");
     assertThat(ChaosMeshExporter.rate(1_000)).isEqualTo("1000bps");
@@ -55,9 +55,9 @@ class ChaosMeshAdmissionTest {
   void upstreamAndBothNetworkFaultsWithAPeerExportTheTargetSelector() {
     JsonNode spec = doc(WITH_PEERS.toYaml(Fault.networkLatency("db", Duration.ofMillis(50), Duration.ZERO,
         Direction.BOTH).lasting(D))).path("spec");
-    assertThat(spec.path("direction").asText()).isEqualTo("both");
-    assertThat(spec.at("/target/mode").asText()).isEqualTo("all");
-    assertThat(spec.at("/target/selector/labelSelectors/app").asText()).isEqualTo("checkout");
+    assertThat(spec.path("direction").asString()).isEqualTo("both");
+    assertThat(spec.at("/target/mode").asString()).isEqualTo("all");
+    assertThat(spec.at("/target/selector/labelSelectors/app").asString()).isEqualTo("checkout");
   }
 
   @Test
@@ -76,8 +76,8 @@ class ChaosMeshAdmissionTest {
   void modesThatNeedAValueTakeIt() {
     JsonNode spec = doc(ChaosMeshExporter.builder().workload("db", DB).mode("fixed", 2).build()
         .toYaml(Fault.podKill("db"))).path("spec");
-    assertThat(spec.path("mode").asText()).isEqualTo("fixed");
-    assertThat(spec.path("value").asText()).isEqualTo("2");
+    assertThat(spec.path("mode").asString()).isEqualTo("fixed");
+    assertThat(spec.path("value").asString()).isEqualTo("2");
     assertThat(ChaosMeshSchemas.problems(doc(ChaosMeshExporter.builder().workload("db", DB)
         .mode("random-max-percent", 50).build().toYaml(Fault.podKill("db"))))).isEmpty();
     assertThatThrownBy(() -> ChaosMeshExporter.builder().workload("db", DB).mode("fixed").build())
@@ -134,6 +134,25 @@ class ChaosMeshAdmissionTest {
     ObjectNode badCron = (ObjectNode) doc(WITH_PEERS.toScheduleYaml(Fault.podFailure("api").lasting(D), "* * * * *", 1));
     ((ObjectNode) badCron.get("spec")).put("schedule", "every minute");
     assertThat(ChaosMeshAdmission.problems(badCron)).anyMatch(p -> p.startsWith("spec.schedule"));
+  }
+
+  @Test
+  void aWronglyTypedFieldIsReportedWithItsValueNotThrown() {
+    ObjectNode http = (ObjectNode) doc(WITH_PEERS.toYaml(Fault.latency("api", Duration.ofMillis(5)).lasting(D)));
+    ObjectNode spec = (ObjectNode) http.get("spec");
+    spec.putObject("target").put("phase", "Request");
+    spec.putArray("delay").add("5ms");
+    spec.putObject("duration").put("seconds", 30);
+    assertThat(ChaosMeshAdmission.problems(http)).containsExactly(
+        "spec.duration: parse duration field error: '{\"seconds\":30}'",
+        "spec.target: target {\"phase\":\"Request\"} is not supported",
+        "spec.delay: invalid duration [\"5ms\"]");
+
+    ObjectNode net = (ObjectNode) doc(WITH_PEERS.toYaml(Fault.packetLoss("db", 5).lasting(D)));
+    ((ObjectNode) net.at("/spec/loss")).putArray("correlation");
+    ((ObjectNode) net.get("spec")).putObject("mode");
+    assertThat(ChaosMeshAdmission.problems(net))
+        .containsExactly("spec.loss.correlation: parse correlation field error: '[]'");
   }
 
   @Test

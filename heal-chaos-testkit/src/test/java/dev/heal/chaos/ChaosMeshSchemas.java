@@ -1,8 +1,5 @@
 package dev.heal.chaos;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
@@ -11,11 +8,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.GZIPInputStream;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
  * What a Kubernetes API server running Chaos Mesh v2.8.3 would say to a document: the CRD's
@@ -25,7 +24,7 @@ import java.util.zip.GZIPInputStream;
  */
 public final class ChaosMeshSchemas {
   public static final String RELEASE = "v2.8.3";
-  private static final YAMLMapper YAML = new YAMLMapper();
+  private static final YAMLMapper YAML = YAMLMapper.shared();
   private static final Map<String, String> FILES = Map.of("NetworkChaos", "networkchaos", "PodChaos", "podchaos",
       "HTTPChaos", "httpchaos", "StressChaos", "stresschaos", "Schedule", "schedules", "Workflow", "workflows");
   private static final Map<String, JsonNode> SCHEMA_NODES = new ConcurrentHashMap<>();
@@ -37,16 +36,16 @@ public final class ChaosMeshSchemas {
   /** Every reason the API server or the webhook would refuse {@code doc}; empty when it is admitted. */
   public static List<String> problems(JsonNode doc) {
     List<String> out = new ArrayList<>();
-    String kind = doc.path("kind").asText();
-    if (!doc.path("apiVersion").asText().equals("chaos-mesh.org/v1alpha1")) {
-      out.add("apiVersion must be chaos-mesh.org/v1alpha1: " + doc.path("apiVersion").asText());
+    String kind = doc.path("kind").asString();
+    if (!doc.path("apiVersion").asString().equals("chaos-mesh.org/v1alpha1")) {
+      out.add("apiVersion must be chaos-mesh.org/v1alpha1: " + doc.path("apiVersion").asString());
     }
     if (!FILES.containsKey(kind)) {
       out.add("no vendored CRD for kind '" + kind + "'");
       return out;
     }
     JsonNode schemaNode = schemaNode(kind);
-    ObjectNode body = doc.deepCopy();
+    ObjectNode body = (ObjectNode) doc.deepCopy();
     body.remove("metadata"); // ObjectMeta is validated by the API server, not by the CRD schema
     for (com.networknt.schema.Error e : schema(kind).validate(body)) {
       out.add("schema: " + e.getInstanceLocation() + " " + e.getMessage());
@@ -66,8 +65,6 @@ public final class ChaosMeshSchemas {
         }
       });
       return out;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 
@@ -84,7 +81,7 @@ public final class ChaosMeshSchemas {
         }
         JsonNode crd = YAML.readTree(new GZIPInputStream(in));
         for (JsonNode v : crd.at("/spec/versions")) {
-          if (v.path("name").asText().equals("v1alpha1")) {
+          if (v.path("name").asString().equals("v1alpha1")) {
             return v.at("/schema/openAPIV3Schema");
           }
         }
@@ -103,8 +100,7 @@ public final class ChaosMeshSchemas {
     if (node.isObject()) {
       JsonNode props = schema.path("properties");
       JsonNode additional = schema.path("additionalProperties");
-      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> f = it.next();
+      for (Map.Entry<String, JsonNode> f : node.properties()) {
         String p = path + "." + f.getKey();
         if (props.has(f.getKey())) {
           unknownFields(f.getValue(), props.get(f.getKey()), p, out);

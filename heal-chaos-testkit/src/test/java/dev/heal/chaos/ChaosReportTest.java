@@ -2,8 +2,6 @@ package dev.heal.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,6 +11,8 @@ import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 class ChaosReportTest {
 
@@ -26,13 +26,13 @@ class ChaosReportTest {
   void jsonHoldsScheduleSeedMeasurementsAndEpisodes(@TempDir Path dir) throws Exception {
     ExperimentResult r = result();
     ChaosReport.Files files = ChaosReport.write(r, dir, "outage");
-    JsonNode json = new ObjectMapper().readTree(Files.readString(files.json()));
-    assertThat(json.path("experiment").asText()).isEqualTo("checkout-survives-inventory-outage");
+    JsonNode json = JsonMapper.shared().readTree(Files.readString(files.json()));
+    assertThat(json.path("experiment").asString()).isEqualTo("checkout-survives-inventory-outage");
     assertThat(json.path("seed").asLong()).isEqualTo(42);
     assertThat(json.path("durationMs").asLong()).isEqualTo(12_000);
     JsonNode fault = json.path("schedule").get(0);
-    assertThat(fault.path("name").asText()).isEqualTo("inventory-outage");
-    assertThat(fault.path("kind").asText()).isEqualTo("error");
+    assertThat(fault.path("name").asString()).isEqualTo("inventory-outage");
+    assertThat(fault.path("kind").asString()).isEqualTo("error");
     assertThat(fault.path("startMs").asLong()).isEqualTo(2_000);
     assertThat(fault.path("durationMs").asLong()).isEqualTo(3_000);
     JsonNode m = json.path("measurements");
@@ -45,8 +45,8 @@ class ChaosReportTest {
     assertThat(pf.path("timeToDetectMs").asDouble()).isEqualTo(r.timeToDetect("inventory-outage").orElseThrow().toNanos() / 1e6);
     assertThat(pf.path("timeToRecoverMs").isNumber()).isTrue();
     assertThat(json.path("episodes")).isNotEmpty();
-    assertThat(json.path("episodes").get(0).path("steps").get(0).path("action").asText()).isEqualTo("reconnectPool");
-    assertThat(json.path("episodes").get(0).path("outcome").asText()).isEqualTo("RECOVERED");
+    assertThat(json.path("episodes").get(0).path("steps").get(0).path("action").asString()).isEqualTo("reconnectPool");
+    assertThat(json.path("episodes").get(0).path("outcome").asString()).isEqualTo("RECOVERED");
     assertThat(json.path("timeline")).as("whole-second buckets").hasSize(12)
         .allSatisfy(b -> assertThat(b.path("widthMs").asDouble()).isEqualTo(1000.0))
         .allSatisfy(b -> assertThat(b.path("requests").asInt()).isEqualTo(20));
@@ -75,7 +75,7 @@ class ChaosReportTest {
     try (ChaosController chaos = ChaosController.builder().seed(1).clock(new dev.heal.core.time.ManualClock()).build()) {
       ExperimentResult r = chaos.run(Experiment.builder("idle").duration(Duration.ofSeconds(1)).build());
       ChaosReport.Files files = ChaosReport.write(r, dir, "idle");
-      assertThat(new ObjectMapper().readTree(files.json().toFile()).path("measurements").path("availability").isNull()).isTrue();
+      assertThat(JsonMapper.shared().readTree(files.json().toFile()).path("measurements").path("availability").isNull()).isTrue();
       assertThat(Files.readString(files.svg())).contains("availability n/a");
     }
   }

@@ -2,7 +2,6 @@ package dev.heal.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import tools.jackson.databind.JsonNode;
 
 /** Alertmanager's configuration, checked and its routing tested by the real amtool. */
 class AlertmanagerConfigIT {
@@ -57,21 +57,21 @@ class AlertmanagerConfigIT {
     JsonNode am = Infra.yaml(Infra.path("alertmanager/alertmanager.yml"));
     JsonNode heal = null;
     for (JsonNode r : am.get("receivers")) {
-      if (r.get("name").asText().equals("heal-orders-service")) {
+      if (r.get("name").asString().equals("heal-orders-service")) {
         heal = r.get("webhook_configs").get(0);
       }
       // No secret inline: Slack URLs come from files only.
       r.path("slack_configs").forEach(s -> {
         assertThat(s.has("api_url")).isFalse();
-        assertThat(s.get("api_url_file").asText()).startsWith("/etc/alertmanager/secrets/");
+        assertThat(s.get("api_url_file").asString()).startsWith("/etc/alertmanager/secrets/");
         assertThat(s.get("send_resolved").asBoolean()).isTrue();
       });
     }
     assertThat(heal).isNotNull();
-    assertThat(heal.get("url").asText()).isEqualTo("http://orders-service.heal-demo.svc:8081/heal/alerts");
+    assertThat(heal.get("url").asString()).isEqualTo("http://orders-service.heal-demo.svc:8081/heal/alerts");
     assertThat(heal.get("send_resolved").asBoolean()).isTrue();
-    assertThat(heal.at("/http_config/authorization/type").asText()).isEqualTo("Bearer");
-    assertThat(heal.at("/http_config/authorization/credentials_file").asText())
+    assertThat(heal.at("/http_config/authorization/type").asString()).isEqualTo("Bearer");
+    assertThat(heal.at("/http_config/authorization/credentials_file").asString())
         .isEqualTo("/etc/alertmanager/secrets/heal-alert-token");
     assertThat(heal.at("/http_config/authorization/credentials").isMissingNode()).isTrue();
   }

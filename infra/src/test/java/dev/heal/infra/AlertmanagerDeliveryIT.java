@@ -3,7 +3,6 @@ package dev.heal.infra;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -22,6 +21,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
 
 /**
  * infra/alertmanager/alertmanager.yml in a real Alertmanager (Debian's prometheus-alertmanager):
@@ -84,10 +84,10 @@ class AlertmanagerDeliveryIT {
       await().atMost(Duration.ofSeconds(30)).until(() -> healRequests(received, "firing").size() == 1);
       Request firing = healRequests(received, "firing").get(0);
       assertThat(firing.authorization()).isEqualTo("Bearer " + TOKEN);
-      assertThat(firing.body().get("version").asText()).isEqualTo("4");
-      assertThat(firing.body().get("receiver").asText()).isEqualTo("heal-orders-service");
-      assertThat(firing.body().at("/alerts/0/labels/pod").asText()).isEqualTo("orders-service-a");
-      assertThat(firing.body().at("/groupLabels/pod").asText()).isEqualTo("orders-service-a");
+      assertThat(firing.body().get("version").asString()).isEqualTo("4");
+      assertThat(firing.body().get("receiver").asString()).isEqualTo("heal-orders-service");
+      assertThat(firing.body().at("/alerts/0/labels/pod").asString()).isEqualTo("orders-service-a");
+      assertThat(firing.body().at("/groupLabels/pod").asString()).isEqualTo("orders-service-a");
       // Humans see it too (continue: true), in the warnings channel.
       await().atMost(Duration.ofSeconds(30)).until(() -> slack(received, "#heal").size() >= 1);
 
@@ -100,7 +100,7 @@ class AlertmanagerDeliveryIT {
             "outcome":"GAVE_UP","severity":"critical","heal":"false"},"startsAt":"%s"}]""".formatted(startsAt));
       await().atMost(Duration.ofSeconds(30)).until(() -> slack(received, "#heal-critical").size() == 1);
       assertThat(received).filteredOn(r -> r.path().equals("/heal/alerts"))
-          .allSatisfy(r -> assertThat(r.body().at("/commonLabels/alertname").asText()).isEqualTo("ProbeNotReady"));
+          .allSatisfy(r -> assertThat(r.body().at("/commonLabels/alertname").asString()).isEqualTo("ProbeNotReady"));
     } finally {
       am.destroy();
       if (!am.waitFor(5, TimeUnit.SECONDS)) {
@@ -112,12 +112,12 @@ class AlertmanagerDeliveryIT {
 
   private static List<Request> healRequests(List<Request> all, String status) {
     return all.stream().filter(r -> r.path().equals("/heal/alerts"))
-        .filter(r -> r.body().get("status").asText().equals(status)).toList();
+        .filter(r -> r.body().get("status").asString().equals(status)).toList();
   }
 
   private static List<Request> slack(List<Request> all, String channel) {
     return all.stream().filter(r -> r.path().equals("/slack"))
-        .filter(r -> r.body().path("channel").asText().equals(channel)).toList();
+        .filter(r -> r.body().path("channel").asString().equals(channel)).toList();
   }
 
   private int get(String url) throws IOException, InterruptedException {

@@ -2,7 +2,6 @@ package dev.heal.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.heal.chaos.ChaosMeshSchemas;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -18,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The Chaos Mesh experiments in infra/chaos-mesh: kinds and fields as Chaos Mesh's CRDs
@@ -76,7 +76,7 @@ class ChaosMeshTest {
   void everyExperimentIsAKnownKindWithValidFields() {
     Set<String> kinds = new HashSet<>();
     for (JsonNode doc : experiments()) {
-      String kind = doc.get("kind").asText();
+      String kind = doc.get("kind").asString();
       kinds.add(kind);
       JsonNode spec = doc.get("spec");
       switch (kind) {
@@ -84,7 +84,7 @@ class ChaosMeshTest {
         case "Workflow" -> checkWorkflow(spec);
         default -> {
           checkChaos(kind, spec);
-          assertThat(spec.path("duration").asText()).as("%s duration", name(doc)).matches(GO_DURATION);
+          assertThat(spec.path("duration").asString()).as("%s duration", name(doc)).matches(GO_DURATION);
         }
       }
     }
@@ -92,7 +92,7 @@ class ChaosMeshTest {
   }
 
   private static String name(JsonNode doc) {
-    return doc.get("kind").asText() + "/" + doc.at("/metadata/name").asText();
+    return doc.get("kind").asString() + "/" + doc.at("/metadata/name").asString();
   }
 
   private static void checkChaos(String kind, JsonNode spec) {
@@ -100,29 +100,29 @@ class ChaosMeshTest {
     checkSelector(kind, spec);
     switch (kind) {
       case "NetworkChaos" -> {
-        String action = spec.get("action").asText();
+        String action = spec.get("action").asString();
         assertThat(action).isIn("delay", "loss", "partition", "duplicate", "corrupt", "bandwidth");
-        assertThat(spec.path("direction").asText("to")).isIn("to", "from", "both");
+        assertThat(spec.path("direction").asString("to")).isIn("to", "from", "both");
         if (spec.has("target")) {
           checkSelector(kind + " target", spec.get("target"));
         }
         if (action.equals("delay")) {
-          assertThat(spec.at("/delay/latency").asText()).matches(GO_DURATION);
-          assertThat(spec.at("/delay/jitter").asText("0ms")).matches(GO_DURATION);
-          assertThat(spec.at("/delay/correlation").asText("0")).matches(PERCENT);
+          assertThat(spec.at("/delay/latency").asString()).matches(GO_DURATION);
+          assertThat(spec.at("/delay/jitter").asString("0ms")).matches(GO_DURATION);
+          assertThat(spec.at("/delay/correlation").asString("0")).matches(PERCENT);
         }
         if (action.equals("loss")) {
-          assertThat(spec.at("/loss/loss").asText()).matches(PERCENT);
+          assertThat(spec.at("/loss/loss").asString()).matches(PERCENT);
         }
         if (action.equals("partition")) {
           assertThat(spec.has("target")).as("a partition names both sides").isTrue();
         }
       }
-      case "PodChaos" -> assertThat(spec.get("action").asText()).isIn("pod-failure", "pod-kill", "container-kill");
+      case "PodChaos" -> assertThat(spec.get("action").asString()).isIn("pod-failure", "pod-kill", "container-kill");
       case "HTTPChaos" -> {
-        assertThat(spec.get("target").asText()).isIn("Request", "Response");
+        assertThat(spec.get("target").asString()).isIn("Request", "Response");
         assertThat(spec.get("port").asInt()).isIn(8080, 8090);
-        assertThat(spec.get("delay").asText()).matches(GO_DURATION);
+        assertThat(spec.get("delay").asString()).matches(GO_DURATION);
       }
       case "StressChaos" -> {
         JsonNode cpu = spec.at("/stressors/cpu");
@@ -134,38 +134,38 @@ class ChaosMeshTest {
   }
 
   private static void checkSelector(String what, JsonNode spec) {
-    assertThat(spec.get("mode").asText()).as("%s mode", what).isIn(MODES);
+    assertThat(spec.get("mode").asString()).as("%s mode", what).isIn(MODES);
     JsonNode selector = spec.get("selector");
     assertThat(selector.get("namespaces")).as("%s namespaces", what).hasSize(1);
-    assertThat(selector.get("namespaces").get(0).asText()).isEqualTo("heal-demo");
+    assertThat(selector.get("namespaces").get(0).asString()).isEqualTo("heal-demo");
     Map<String, String> wanted = new HashMap<>();
-    selector.get("labelSelectors").properties().forEach(e -> wanted.put(e.getKey(), e.getValue().asText()));
+    selector.get("labelSelectors").properties().forEach(e -> wanted.put(e.getKey(), e.getValue().asString()));
     assertThat(wanted).as("%s selects by label", what).isNotEmpty();
     assertThat(podLabels()).as("%s selector %s hits a pod of the base", what, wanted)
         .anyMatch(labels -> labels.entrySet().containsAll(wanted.entrySet()));
   }
 
   private static void checkSchedule(JsonNode spec) {
-    assertThat(spec.get("schedule").asText().split(" ")).as("a five-field cron").hasSize(5);
-    assertThat(spec.get("concurrencyPolicy").asText()).isIn("Forbid", "Allow");
+    assertThat(spec.get("schedule").asString().split(" ")).as("a five-field cron").hasSize(5);
+    assertThat(spec.get("concurrencyPolicy").asString()).isIn("Forbid", "Allow");
     assertThat(spec.get("historyLimit").asInt()).isPositive();
-    String type = spec.get("type").asText();
+    String type = spec.get("type").asString();
     assertThat(spec.has(EMBEDDED.get(type))).as("Schedule of type %s carries %s", type, EMBEDDED.get(type)).isTrue();
     JsonNode chaos = spec.get(EMBEDDED.get(type));
     checkChaos(type, chaos);
-    assertThat(chaos.get("duration").asText()).matches(GO_DURATION);
+    assertThat(chaos.get("duration").asString()).matches(GO_DURATION);
   }
 
   private static void checkWorkflow(JsonNode spec) {
     Map<String, JsonNode> templates = new HashMap<>();
-    spec.get("templates").forEach(t -> templates.put(t.get("name").asText(), t));
-    assertThat(templates).containsKey(spec.get("entry").asText());
+    spec.get("templates").forEach(t -> templates.put(t.get("name").asString(), t));
+    assertThat(templates).containsKey(spec.get("entry").asString());
     for (JsonNode t : templates.values()) {
-      String type = t.get("templateType").asText();
-      assertThat(t.get("deadline").asText()).as("template %s deadline", t.get("name")).matches(GO_DURATION);
+      String type = t.get("templateType").asString();
+      assertThat(t.get("deadline").asString()).as("template %s deadline", t.get("name")).matches(GO_DURATION);
       switch (type) {
         case "Serial", "Parallel" -> t.get("children").forEach(c ->
-            assertThat(templates).as("child %s is defined", c.asText()).containsKey(c.asText()));
+            assertThat(templates).as("child %s is defined", c.asString()).containsKey(c.asString()));
         case "Suspend" -> { }
         default -> {
           assertThat(t.has(EMBEDDED.get(type))).as("template %s carries %s", t.get("name"), EMBEDDED.get(type))
@@ -191,17 +191,17 @@ class ChaosMeshTest {
     Set<String> faults = new HashSet<>();
     for (JsonNode doc : experiments()) {
       JsonNode fault = doc.at("/metadata/labels/heal.dev~1fault");
-      if (!fault.isMissingNode() && !doc.get("kind").asText().equals("Schedule")) {
-        faults.add(fault.asText());
+      if (!fault.isMissingNode() && !doc.get("kind").asString().equals("Schedule")) {
+        faults.add(fault.asString());
       }
     }
     assertThat(faults).containsExactlyInAnyOrder("payments-latency", "payments-outage", "database-dropped", "overload");
 
     // The workflow plays them in the demo's order.
-    JsonNode workflow = experiments().stream().filter(d -> d.get("kind").asText().equals("Workflow")).findFirst()
+    JsonNode workflow = experiments().stream().filter(d -> d.get("kind").asString().equals("Workflow")).findFirst()
         .orElseThrow();
     List<String> steps = new ArrayList<>();
-    workflow.at("/spec/templates/0/children").forEach(c -> steps.add(c.asText()));
+    workflow.at("/spec/templates/0/children").forEach(c -> steps.add(c.asString()));
     assertThat(steps.stream().filter(s -> !s.startsWith("quiet")).toList())
         .containsExactly("payments-latency", "payments-outage", "database-partition", "orders-cpu-pressure");
   }
@@ -209,9 +209,9 @@ class ChaosMeshTest {
   @Test
   void databaseFaultsCutOrdersFromPostgres() {
     for (JsonNode doc : experiments()) {
-      if (doc.at("/metadata/labels/heal.dev~1fault").asText().equals("database-dropped")) {
-        assertThat(doc.at("/spec/selector/labelSelectors/app.kubernetes.io~1name").asText()).isEqualTo("orders-service");
-        assertThat(doc.at("/spec/target/selector/labelSelectors/app.kubernetes.io~1name").asText()).isEqualTo("postgres");
+      if (doc.at("/metadata/labels/heal.dev~1fault").asString().equals("database-dropped")) {
+        assertThat(doc.at("/spec/selector/labelSelectors/app.kubernetes.io~1name").asString()).isEqualTo("orders-service");
+        assertThat(doc.at("/spec/target/selector/labelSelectors/app.kubernetes.io~1name").asString()).isEqualTo("postgres");
       }
     }
   }

@@ -2,7 +2,6 @@ package dev.heal.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -10,6 +9,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 /** The Grafana dashboard: valid JSON, the panels the demo needs, and PromQL on heal's metrics only. */
 class GrafanaDashboardTest {
@@ -39,7 +39,7 @@ class GrafanaDashboardTest {
   static List<String> expressions() {
     JsonNode d = Infra.json(Infra.path("grafana/dashboards/heal.json"));
     List<String> out = new ArrayList<>();
-    d.get("panels").forEach(p -> p.path("targets").forEach(t -> out.add(t.get("expr").asText())));
+    d.get("panels").forEach(p -> p.path("targets").forEach(t -> out.add(t.get("expr").asString())));
     return out;
   }
 
@@ -63,12 +63,12 @@ class GrafanaDashboardTest {
   @Test
   void dashboardIsValidAndComplete() {
     JsonNode d = Infra.json(Infra.path("grafana/dashboards/heal.json"));
-    assertThat(d.get("uid").asText()).isEqualTo("heal-overview");
+    assertThat(d.get("uid").asString()).isEqualTo("heal-overview");
     Set<Integer> ids = new HashSet<>();
     Set<String> titles = new HashSet<>();
     d.get("panels").forEach(p -> {
       assertThat(ids.add(p.get("id").asInt())).as("unique panel id %s", p.get("id")).isTrue();
-      titles.add(p.get("title").asText());
+      titles.add(p.get("title").asString());
       JsonNode grid = p.get("gridPos");
       assertThat(grid.get("x").asInt() + grid.get("w").asInt()).isLessThanOrEqualTo(24);
     });
@@ -94,19 +94,19 @@ class GrafanaDashboardTest {
   @Test
   void provisioningLoadsTheDashboardFromPrometheus() {
     JsonNode providers = Infra.yaml(Infra.path("grafana/provisioning/dashboards/heal.yaml"));
-    assertThat(providers.at("/providers/0/type").asText()).isEqualTo("file");
-    assertThat(providers.at("/providers/0/options/path").asText()).isNotBlank();
+    assertThat(providers.at("/providers/0/type").asString()).isEqualTo("file");
+    assertThat(providers.at("/providers/0/options/path").asString()).isNotBlank();
     JsonNode sources = Infra.yaml(Infra.path("grafana/provisioning/datasources/prometheus.yaml"));
-    assertThat(sources.at("/datasources/0/type").asText()).isEqualTo("prometheus");
+    assertThat(sources.at("/datasources/0/type").asString()).isEqualTo("prometheus");
     assertThat(sources.at("/datasources/0/isDefault").asBoolean()).isTrue();
 
     // Every panel and query uses the dashboard's data source variable, which picks a Prometheus.
     JsonNode d = Infra.json(Infra.path("grafana/dashboards/heal.json"));
     JsonNode variable = d.at("/templating/list/0");
-    assertThat(variable.get("name").asText()).isEqualTo("datasource");
-    assertThat(variable.get("query").asText()).isEqualTo("prometheus");
+    assertThat(variable.get("name").asString()).isEqualTo("datasource");
+    assertThat(variable.get("query").asString()).isEqualTo("prometheus");
     d.get("panels").forEach(p -> p.path("targets").forEach(t ->
-        assertThat(t.at("/datasource/uid").asText()).isEqualTo("${datasource}")));
+        assertThat(t.at("/datasource/uid").asString()).isEqualTo("${datasource}")));
   }
 
   @Test

@@ -3,7 +3,6 @@ package dev.heal.infra;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
@@ -23,6 +22,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 /**
  * infra/helm/heal-examples checked by real Helm (helm-java bundles Helm's Go library from Maven
@@ -65,11 +65,7 @@ class HelmChartIT {
     HasMetadata o = objects.stream().filter(x -> x.getKind().equals(kind)).findFirst()
         .orElseThrow(() -> new AssertionError("no " + kind + " rendered"));
     assertThat(o).isInstanceOf(GenericKubernetesResource.class);
-    try {
-      return Infra.JSON.readTree(Manifests.SERIALIZATION.asJson(o));
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    return Infra.JSON.readTree(Manifests.SERIALIZATION.asJson(o));
   }
 
   @Test
@@ -88,7 +84,7 @@ class HelmChartIT {
     }
     List<HasMetadata> base = new ArrayList<>();
     Infra.yaml(Infra.path("k8s/base/kustomization.yaml")).get("resources")
-        .forEach(r -> base.addAll(Manifests.load(Infra.path("k8s/base/" + r.asText()))));
+        .forEach(r -> base.addAll(Manifests.load(Infra.path("k8s/base/" + r.asString()))));
     Map<String, HasMetadata> chart = byKindAndName(rendered);
     Map<String, HasMetadata> kustomize = byKindAndName(base);
     assertThat(chart.keySet()).isEqualTo(kustomize.keySet());
@@ -148,7 +144,7 @@ class HelmChartIT {
     JsonNode amOff = generic(off, "AlertmanagerConfig");
     assertThat(amOff.toString()).doesNotContain("slack");
     assertThat(receivers(amOff)).containsExactlyInAnyOrder("heal-orders-service", "humans-off");
-    assertThat(amOff.at("/spec/route/receiver").asText()).isEqualTo("humans-off");
+    assertThat(amOff.at("/spec/route/receiver").asString()).isEqualTo("humans-off");
 
     List<HasMetadata> on = objects(t -> secrets.apply(t).set("slack.webhookUrl", "https://hooks.slack.test/x"));
     assertThat(one(on, Secret.class, "orders-service-secrets").getStringData())
@@ -159,7 +155,7 @@ class HelmChartIT {
 
   private static Set<String> receivers(JsonNode amConfig) {
     Set<String> names = new TreeSet<>();
-    amConfig.at("/spec/receivers").forEach(r -> names.add(r.get("name").asText()));
+    amConfig.at("/spec/receivers").forEach(r -> names.add(r.get("name").asString()));
     return names;
   }
 
@@ -168,11 +164,11 @@ class HelmChartIT {
     JsonNode rules = Infra.yaml(Infra.path("prometheus/rules/heal.rules.yml"));
     JsonNode rendered = generic(objects(HelmChartIT::operatorObjects), "PrometheusRule");
     assertThat(rendered.at("/spec/groups")).isEqualTo(rules.get("groups"));
-    assertThat(rendered.at("/metadata/labels/release").asText()).isEqualTo("kube-prometheus-stack");
+    assertThat(rendered.at("/metadata/labels/release").asString()).isEqualTo("kube-prometheus-stack");
 
     JsonNode moved = generic(objects(t -> operatorObjects(t).set("runbookBaseUrl", "https://runbooks.example/heal#")),
         "PrometheusRule");
-    assertThat(moved.at("/spec/groups/1/rules/0/annotations/runbook_url").asText())
+    assertThat(moved.at("/spec/groups/1/rules/0/annotations/runbook_url").asString())
         .isEqualTo("https://runbooks.example/heal#higherrorrate");
   }
 
@@ -181,19 +177,19 @@ class HelmChartIT {
     JsonNode job = Infra.yaml(Infra.path("prometheus/prometheus.yml")).get("scrape_configs").get(0);
     JsonNode monitor = generic(objects(HelmChartIT::operatorObjects), "PodMonitor");
     JsonNode endpoint = monitor.at("/spec/podMetricsEndpoints/0");
-    assertThat(endpoint.get("path").asText()).isEqualTo(job.get("metrics_path").asText());
-    assertThat(endpoint.get("port").asText()).isEqualTo("management");
-    assertThat(monitor.at("/spec/selector/matchLabels/heal.dev~1scrape").asText()).isEqualTo("true");
-    assertThat(monitor.at("/spec/namespaceSelector/matchNames/0").asText())
-        .isEqualTo(job.at("/kubernetes_sd_configs/0/namespaces/names/0").asText());
+    assertThat(endpoint.get("path").asString()).isEqualTo(job.get("metrics_path").asString());
+    assertThat(endpoint.get("port").asString()).isEqualTo("management");
+    assertThat(monitor.at("/spec/selector/matchLabels/heal.dev~1scrape").asString()).isEqualTo("true");
+    assertThat(monitor.at("/spec/namespaceSelector/matchNames/0").asString())
+        .isEqualTo(job.at("/kubernetes_sd_configs/0/namespaces/names/0").asString());
     Map<String, String> expected = new LinkedHashMap<>();
     job.get("relabel_configs").forEach(r -> {
       if (r.has("target_label")) {
-        expected.put(r.get("target_label").asText(), r.get("source_labels").get(0).asText());
+        expected.put(r.get("target_label").asString(), r.get("source_labels").get(0).asString());
       }
     });
     Map<String, String> actual = new LinkedHashMap<>();
-    endpoint.get("relabelings").forEach(r -> actual.put(r.get("targetLabel").asText(), r.get("sourceLabels").get(0).asText()));
+    endpoint.get("relabelings").forEach(r -> actual.put(r.get("targetLabel").asString(), r.get("sourceLabels").get(0).asString()));
     assertThat(actual).isEqualTo(expected);
   }
 
@@ -205,22 +201,22 @@ class HelmChartIT {
     assertThat(route(crd.at("/spec/route"), true)).isEqualTo(route(file.get("route"), false));
     JsonNode heal = file.at("/receivers/0/webhook_configs/0");
     JsonNode healCrd = crd.at("/spec/receivers/0/webhookConfigs/0");
-    assertThat(healCrd.get("url").asText()).isEqualTo(heal.get("url").asText());
+    assertThat(healCrd.get("url").asString()).isEqualTo(heal.get("url").asString());
     assertThat(healCrd.get("sendResolved").asBoolean()).isEqualTo(heal.get("send_resolved").asBoolean());
     assertThat(healCrd.get("maxAlerts").asInt()).isEqualTo(heal.get("max_alerts").asInt());
-    assertThat(healCrd.at("/httpConfig/authorization/type").asText()).isEqualTo("Bearer");
-    assertThat(healCrd.at("/httpConfig/authorization/credentials/key").asText()).isEqualTo("alert-token");
+    assertThat(healCrd.at("/httpConfig/authorization/type").asString()).isEqualTo("Bearer");
+    assertThat(healCrd.at("/httpConfig/authorization/credentials/key").asString()).isEqualTo("alert-token");
     assertThat(crd.at("/spec/inhibitRules").size()).isEqualTo(file.get("inhibit_rules").size());
   }
 
   /** A route tree as comparable text: receiver, matchers, grouping and waits, recursively. */
   private static List<String> route(JsonNode r, boolean crd) {
     List<String> out = new ArrayList<>();
-    StringBuilder line = new StringBuilder(r.get("receiver").asText());
+    StringBuilder line = new StringBuilder(r.get("receiver").asString());
     JsonNode matchers = r.path("matchers");
     for (JsonNode m : matchers) {
-      line.append(" ").append(crd ? m.get("name").asText() + m.get("matchType").asText() + "\"" + m.get("value").asText()
-          + "\"" : m.asText());
+      line.append(" ").append(crd ? m.get("name").asString() + m.get("matchType").asString() + "\"" + m.get("value").asString()
+          + "\"" : m.asString());
     }
     for (String field : List.of("group_by", "group_wait", "group_interval", "repeat_interval", "continue")) {
       JsonNode v = r.get(crd ? camel(field) : field);

@@ -1,9 +1,5 @@
 package dev.heal.infra;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -11,13 +7,17 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /** Paths of the reference deployment and generic YAML/JSON reading for the tests. Stateless, thread-safe. */
 final class Infra {
   private Infra() {}
 
-  static final ObjectMapper YAML = new YAMLMapper();
-  static final ObjectMapper JSON = new ObjectMapper();
+  static final YAMLMapper YAML = YAMLMapper.builder().build();
+  static final JsonMapper JSON = JsonMapper.builder().build();
 
   /** The infra/ module directory (Maven runs tests with it as the working directory). */
   static Path dir() {
@@ -50,9 +50,8 @@ final class Infra {
 
   /** Every document of a (multi-document) YAML file, empty documents left out. */
   static List<JsonNode> yamlDocuments(Path p) {
-    try (var parser = new YAMLFactory().createParser(p.toFile())) {
+    try (var it = YAML.readerFor(JsonNode.class).<JsonNode>readValues(p.toFile())) {
       List<JsonNode> docs = new ArrayList<>();
-      var it = YAML.readValues(parser, JsonNode.class);
       while (it.hasNext()) {
         JsonNode n = it.next();
         if (n != null && !n.isNull() && !n.isMissingNode()) {
@@ -60,8 +59,8 @@ final class Infra {
         }
       }
       return docs;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot parse " + p, e);
+    } catch (JacksonException e) {
+      throw new IllegalStateException("cannot parse " + p + ": " + e.getOriginalMessage(), e);
     }
   }
 
@@ -76,8 +75,8 @@ final class Infra {
   static JsonNode json(Path p) {
     try {
       return JSON.readTree(p.toFile());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot parse " + p, e);
+    } catch (JacksonException e) {
+      throw new IllegalStateException("cannot parse " + p + ": " + e.getOriginalMessage(), e);
     }
   }
 

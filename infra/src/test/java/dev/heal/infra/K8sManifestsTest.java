@@ -2,7 +2,6 @@ package dev.heal.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -38,6 +37,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import tools.jackson.databind.JsonNode;
 
 /** The Kubernetes base in infra/k8s/base, read with fabric8's typed model (there is no cluster here). */
 class K8sManifestsTest {
@@ -125,14 +125,14 @@ class K8sManifestsTest {
   void kustomizationListsEveryBaseManifestButTheSecretTemplate() {
     JsonNode k = Infra.yaml(Infra.path("k8s/base/kustomization.yaml"));
     Set<String> listed = new TreeSet<>();
-    k.get("resources").forEach(r -> listed.add(r.asText()));
+    k.get("resources").forEach(r -> listed.add(r.asString()));
     Set<String> present = Infra.files("k8s/base", ".yaml").stream().map(p -> p.getFileName().toString())
         .filter(n -> !n.equals("kustomization.yaml") && !n.equals("secret.example.yaml"))
         .collect(Collectors.toCollection(TreeSet::new));
     assertThat(listed).isEqualTo(present);
     for (String overlay : List.of("demo", "terraform")) {
       JsonNode o = Infra.yaml(Infra.path("k8s/overlays/" + overlay + "/kustomization.yaml"));
-      assertThat(o.get("resources").get(0).asText()).isEqualTo("../../base");
+      assertThat(o.get("resources").get(0).asString()).isEqualTo("../../base");
     }
   }
 
@@ -377,8 +377,8 @@ class K8sManifestsTest {
     JsonNode k = Infra.yaml(Infra.path("k8s/overlays/terraform/kustomization.yaml"));
     List<String> deleted = new ArrayList<>();
     k.get("patches").forEach(p -> {
-      var docs = Manifests.parse(p.get("patch").asText().replace("$patch: delete\n", ""));
-      assertThat(p.get("patch").asText()).startsWith("$patch: delete");
+      var docs = Manifests.parse(p.get("patch").asString().replace("$patch: delete\n", ""));
+      assertThat(p.get("patch").asString()).startsWith("$patch: delete");
       docs.forEach(d -> deleted.add(d.getKind() + "/" + d.getMetadata().getName()));
     });
     assertThat(deleted).containsExactly("Namespace/heal-demo");
@@ -432,7 +432,7 @@ class K8sManifestsTest {
     int needed = used.stream().filter(since::containsKey).mapToInt(since::get).max().orElseThrow();
     assertThat(used).contains("lifecycle.preStop.sleep");
     JsonNode chart = Infra.yaml(Infra.path("helm/heal-examples/Chart.yaml"));
-    assertThat(chart.at("/annotations/heal.dev~1minimum-kubernetes-version").asText()).isEqualTo("1." + needed);
+    assertThat(chart.at("/annotations/heal.dev~1minimum-kubernetes-version").asString()).isEqualTo("1." + needed);
     assertThat(Infra.read(Infra.root().resolve("docs/kubernetes.md"))).contains("Kubernetes 1." + needed + " or newer");
     assertThat(Infra.read(Infra.path("README.md"))).contains("Kubernetes 1." + needed + " or newer");
   }

@@ -2,9 +2,6 @@ package dev.heal.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -15,6 +12,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /** Prometheus configuration and rules, checked and unit-tested by the real promtool. */
 class PrometheusRulesIT {
@@ -102,7 +102,7 @@ class PrometheusRulesIT {
     Map<String, JsonNode> alerts = new LinkedHashMap<>();
     rules.get("groups").forEach(g -> g.get("rules").forEach(r -> {
       if (r.has("alert")) {
-        alerts.put(r.get("alert").asText(), r);
+        alerts.put(r.get("alert").asString(), r);
       }
     }));
     assertThat(alerts.keySet()).containsExactlyInAnyOrderElementsOf(ALERTS);
@@ -110,22 +110,22 @@ class PrometheusRulesIT {
     String runbook = Infra.read(Infra.root().resolve("docs/operations.md"));
     for (var e : alerts.entrySet()) {
       JsonNode labels = e.getValue().get("labels");
-      assertThat(labels.get("severity").asText()).as(e.getKey()).isIn("warning", "critical");
-      assertThat(labels.get("heal").asText()).as(e.getKey()).isIn("true", "false");
-      String url = e.getValue().at("/annotations/runbook_url").asText();
+      assertThat(labels.get("severity").asString()).as(e.getKey()).isIn("warning", "critical");
+      assertThat(labels.get("heal").asString()).as(e.getKey()).isIn("true", "false");
+      String url = e.getValue().at("/annotations/runbook_url").asString();
       // Absolute: Alertmanager, Slack and Grafana cannot resolve a path relative to nothing.
       assertThat(url).as(e.getKey()).isEqualTo(RUNBOOK_BASE + e.getKey().toLowerCase());
       assertThat(runbook).as("docs/operations.md has a section for %s", e.getKey()).contains("## " + e.getKey());
     }
     // heal's own trouble must never be sent back to heal.
     assertThat(alerts.entrySet()).filteredOn(e -> e.getKey().startsWith("Heal"))
-        .allMatch(e -> e.getValue().at("/labels/heal").asText().equals("false"));
+        .allMatch(e -> e.getValue().at("/labels/heal").asString().equals("false"));
 
     JsonNode tests = Infra.yaml(Infra.path("prometheus/rules/heal.rules.test.yml"));
     Set<String> fired = new HashSet<>();
     Set<String> silent = new HashSet<>();
     tests.get("tests").forEach(t -> t.path("alert_rule_test").forEach(a -> {
-      (a.get("exp_alerts").isEmpty() ? silent : fired).add(a.get("alertname").asText());
+      (a.get("exp_alerts").isEmpty() ? silent : fired).add(a.get("alertname").asString());
     }));
     assertThat(fired).as("alerts tested firing").containsAll(ALERTS);
     assertThat(silent).as("alerts tested silent").containsAll(ALERTS);
@@ -151,10 +151,10 @@ class PrometheusRulesIT {
       if (job.has("kubernetes_sd_configs")) {
         discovered++;
         JsonNode sd = job.get("kubernetes_sd_configs").get(0);
-        assertThat(sd.get("role").asText()).isEqualTo("pod");
-        assertThat(sd.at("/namespaces/names/0").asText()).isEqualTo("heal-demo");
+        assertThat(sd.get("role").asString()).isEqualTo("pod");
+        assertThat(sd.at("/namespaces/names/0").asString()).isEqualTo("heal-demo");
         Set<String> targets = new HashSet<>();
-        job.get("relabel_configs").forEach(r -> targets.add(r.path("target_label").asText()));
+        job.get("relabel_configs").forEach(r -> targets.add(r.path("target_label").asString()));
         assertThat(targets).contains("service", "namespace", "pod", "node");
         ObjectNode o = (ObjectNode) job;
         o.remove("kubernetes_sd_configs");
@@ -178,12 +178,12 @@ class PrometheusRulesIT {
     Set<String> known = new HashSet<>(GrafanaDashboardTest.METRICS);
     rules.get("groups").forEach(g -> g.get("rules").forEach(r -> {
       if (r.has("record")) {
-        known.add(r.get("record").asText());
+        known.add(r.get("record").asString());
       }
     }));
     rules.get("groups").forEach(g -> g.get("rules").forEach(r ->
-        assertThat(GrafanaDashboardTest.metricNames(r.get("expr").asText()))
-            .as("metrics in %s", r.get("expr").asText()).isNotEmpty().isSubsetOf(known)));
+        assertThat(GrafanaDashboardTest.metricNames(r.get("expr").asString()))
+            .as("metrics in %s", r.get("expr").asString()).isNotEmpty().isSubsetOf(known)));
   }
 
   /** Names of recording rules the alerts use are defined. */

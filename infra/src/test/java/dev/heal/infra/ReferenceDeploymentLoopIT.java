@@ -3,7 +3,6 @@ package dev.heal.infra;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.heal.core.time.HealClock;
 import dev.heal.examples.orders.OrdersConfig;
@@ -35,6 +34,7 @@ import org.h2.tools.Server;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Issue 16: the loop closes. Real Prometheus and real Alertmanager (Debian packages) run the
@@ -168,14 +168,14 @@ class ReferenceDeploymentLoopIT {
     // --- payments stopped: heal tries, gives up, and that first give-up pages a human -----------
     payments[0].close();
     awaitAlert("HealEpisodeGaveUp", "firing", Duration.ofSeconds(90));
-    assertThat(alerts()).filteredOn(a -> a.at("/labels/alertname").asText().equals("HealEpisodeGaveUp"))
-        .anySatisfy(a -> assertThat(a.at("/labels/plan").asText()).isEqualTo("payments-recovery"));
-    assertThat(episodes()).filteredOn(e -> e.path("plan").asText().equals("payments-recovery"))
-        .anySatisfy(e -> assertThat(e.path("outcome").asText()).isEqualTo("GAVE_UP"));
+    assertThat(alerts()).filteredOn(a -> a.at("/labels/alertname").asString().equals("HealEpisodeGaveUp"))
+        .anySatisfy(a -> assertThat(a.at("/labels/plan").asString()).isEqualTo("payments-recovery"));
+    assertThat(episodes()).filteredOn(e -> e.path("plan").asString().equals("payments-recovery"))
+        .anySatisfy(e -> assertThat(e.path("outcome").asString()).isEqualTo("GAVE_UP"));
     // The runbook's command for this alert works on what the endpoint really answers.
     assertThat(runbookJq("payments-recovery")).contains("\"outcome\": \"GAVE_UP\"");
     await().atMost(Duration.ofSeconds(30)).until(() -> slack.stream().anyMatch(m ->
-        m.path("channel").asText().equals("#heal-critical") && m.toString().contains("HealEpisodeGaveUp")));
+        m.path("channel").asString().equals("#heal-critical") && m.toString().contains("HealEpisodeGaveUp")));
     // A breaker flapping open <-> half_open for the whole outage is "not closed for 5 minutes".
     awaitAlert("CircuitOpenTooLong", "firing", Duration.ofSeconds(60));
     payments[0] = PaymentsService.start("127.0.0.1", paymentsPort, paymentsManagement, 17);
@@ -186,11 +186,11 @@ class ReferenceDeploymentLoopIT {
     awaitAlert("HighErrorRate", "pending", Duration.ofSeconds(60));
     awaitAlert("HighErrorRate", "firing", Duration.ofSeconds(30));
     JsonNode episode = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
-        .until(() -> episodes().stream().filter(e -> e.path("plan").asText().equals("alert-high-error-rate"))
-            .filter(e -> e.at("/steps/0/status").asText().equals("SUCCEEDED")).findFirst(), Optional::isPresent).get();
-    assertThat(episode.at("/trigger/source").asText()).isEqualTo("alert");
-    assertThat(episode.at("/trigger/labels/service").asText()).isEqualTo("orders-service");
-    assertThat(episode.at("/steps/0/action").asText()).isEqualTo("resetConnections");
+        .until(() -> episodes().stream().filter(e -> e.path("plan").asString().equals("alert-high-error-rate"))
+            .filter(e -> e.at("/steps/0/status").asString().equals("SUCCEEDED")).findFirst(), Optional::isPresent).get();
+    assertThat(episode.at("/trigger/source").asString()).isEqualTo("alert");
+    assertThat(episode.at("/trigger/labels/service").asString()).isEqualTo("orders-service");
+    assertThat(episode.at("/steps/0/action").asString()).isEqualTo("resetConnections");
     // Delivered by the heal receiver of the Alertmanager config, and accepted (the bearer token).
     assertThat(metric(alertmanager + "/metrics", "alertmanager_notifications_total{integration=\"webhook\"}"))
         .isPositive();
@@ -200,8 +200,8 @@ class ReferenceDeploymentLoopIT {
     database[0] = startDatabase(dbPort);
     awaitAlertGone("HighErrorRate", Duration.ofSeconds(90));
     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> episodes().stream()
-        .filter(e -> e.path("id").asText().equals(episode.path("id").asText()))
-        .anyMatch(e -> e.path("outcome").asText().equals("RECOVERED")));
+        .filter(e -> e.path("id").asString().equals(episode.path("id").asString()))
+        .anyMatch(e -> e.path("outcome").asString().equals("RECOVERED")));
     assertThat(status(orders.baseUrl() + "/orders?limit=5")).isEqualTo(200);
     assertThat(requests.get()).as("load reached orders-service").isGreaterThan(100);
   }
@@ -270,7 +270,7 @@ class ReferenceDeploymentLoopIT {
   private Optional<Double> value(String promql) throws IOException, InterruptedException {
     JsonNode result = getJson(prometheus + "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8))
         .at("/data/result");
-    return result.size() == 1 ? Optional.of(Double.parseDouble(result.get(0).at("/value/1").asText())) : Optional.empty();
+    return result.size() == 1 ? Optional.of(Double.parseDouble(result.get(0).at("/value/1").asString())) : Optional.empty();
   }
 
   /** Prometheus' active alerts (pending and firing). */
@@ -282,12 +282,12 @@ class ReferenceDeploymentLoopIT {
 
   private void awaitAlert(String name, String state, Duration within) {
     await().atMost(within).pollInterval(Duration.ofMillis(200)).until(() -> alerts().stream().anyMatch(a ->
-        a.at("/labels/alertname").asText().equals(name) && a.path("state").asText().equals(state)));
+        a.at("/labels/alertname").asString().equals(name) && a.path("state").asString().equals(state)));
   }
 
   private void awaitAlertGone(String name, Duration within) {
     await().atMost(within).pollInterval(Duration.ofMillis(500)).until(() -> alerts().stream()
-        .noneMatch(a -> a.at("/labels/alertname").asText().equals(name)));
+        .noneMatch(a -> a.at("/labels/alertname").asString().equals(name)));
   }
 
   private List<JsonNode> episodes() throws IOException, InterruptedException {

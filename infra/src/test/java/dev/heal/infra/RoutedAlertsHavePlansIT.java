@@ -2,7 +2,6 @@ package dev.heal.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.heal.core.healer.RecoveryPlan;
 import dev.heal.core.healer.Signal;
 import dev.heal.core.time.HealClock;
@@ -22,6 +21,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Issue 16, item 1: Alertmanager delivered HighErrorRate and ProbeNotReady to orders-service's
@@ -52,8 +52,8 @@ class RoutedAlertsHavePlansIT {
     Infra.yaml(Infra.path("prometheus/rules/heal.rules.yml")).get("groups").forEach(g -> g.get("rules").forEach(r -> {
       if (r.has("alert")) {
         Map<String, String> labels = new LinkedHashMap<>();
-        labels.put("alertname", r.get("alert").asText());
-        r.get("labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
+        labels.put("alertname", r.get("alert").asString());
+        r.get("labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asString()));
         labels.put("service", "orders-service");
         labels.put("namespace", "heal-demo");
         labels.put("pod", "orders-service-7d9f-abcde");
@@ -93,19 +93,25 @@ class RoutedAlertsHavePlansIT {
     }
   }
 
+  /** Alertmanager's webhook body (version 4), as it POSTs it to a receiver. */
+  private record AlertmanagerWebhook(String version, String status, String receiver, String groupKey,
+      Map<String, String> groupLabels, Map<String, String> commonLabels, Map<String, String> commonAnnotations,
+      String externalURL, List<Alert> alerts) {}
+
+  private record Alert(String status, Map<String, String> labels, Map<String, String> annotations, String startsAt,
+      String endsAt, String fingerprint) {}
+
   @Test
   void eachRoutedAlertDeliveredToTheReceiverOpensAnEpisodeInsteadOfBeingIgnored() throws Exception {
     List<Map<String, String>> routed = alertsOfOrdersService().stream().filter(RoutedAlertsHavePlansIT::routedToHeal)
         .toList();
-    List<Map<String, Object>> alerts = new ArrayList<>();
+    List<Alert> alerts = new ArrayList<>();
     for (Map<String, String> labels : routed) {
-      alerts.add(Map.of("status", "firing", "labels", labels, "annotations", Map.of("summary", "test"),
-          "startsAt", Instant.now().minusSeconds(30).toString(), "endsAt", "0001-01-01T00:00:00Z",
-          "fingerprint", Integer.toHexString(labels.hashCode())));
+      alerts.add(new Alert("firing", labels, Map.of("summary", "test"), Instant.now().minusSeconds(30).toString(),
+          "0001-01-01T00:00:00Z", Integer.toHexString(labels.hashCode())));
     }
-    Map<String, Object> payload = Map.of("version", "4", "status", "firing", "receiver", "heal-orders-service",
-        "groupKey", "{}:{}", "groupLabels", Map.of(), "commonLabels", Map.of(), "commonAnnotations", Map.of(),
-        "externalURL", "http://alertmanager.test", "alerts", alerts);
+    AlertmanagerWebhook payload = new AlertmanagerWebhook("4", "firing", "heal-orders-service", "{}:{}", Map.of(),
+        Map.of(), Map.of(), "http://alertmanager.test", alerts);
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(orders.managementUrl() + "/heal/alerts"))
         .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
         .timeout(Duration.ofSeconds(5)).POST(HttpRequest.BodyPublishers.ofString(Infra.JSON.writeValueAsString(payload)))
@@ -116,8 +122,8 @@ class RoutedAlertsHavePlansIT {
         URI.create(orders.managementUrl() + "/heal/episodes")).build(), HttpResponse.BodyHandlers.ofString()).body());
     List<String> opened = new ArrayList<>();
     journal.get("episodes").forEach(e -> {
-      if (e.at("/trigger/source").asText().equals(Signal.ALERT)) {
-        opened.add(e.at("/trigger/name").asText());
+      if (e.at("/trigger/source").asString().equals(Signal.ALERT)) {
+        opened.add(e.at("/trigger/name").asString());
       }
     });
     assertThat(opened).containsExactlyInAnyOrder("HighErrorRate", "HighLatencyP95", "ProbeNotReady");
@@ -126,12 +132,12 @@ class RoutedAlertsHavePlansIT {
     // label (RestartPodAction.POD_LABEL) to pick that pod, whichever replica received the alert.
     JsonNode probe = null;
     for (JsonNode e : journal.get("episodes")) {
-      if (e.at("/trigger/name").asText().equals("ProbeNotReady")) {
+      if (e.at("/trigger/name").asString().equals("ProbeNotReady")) {
         probe = e;
       }
     }
     assertThat(probe).isNotNull();
-    assertThat(probe.path("plan").asText()).isEqualTo("alert-probe-not-ready");
-    assertThat(probe.at("/trigger/labels/pod").asText()).isEqualTo("orders-service-7d9f-abcde");
+    assertThat(probe.path("plan").asString()).isEqualTo("alert-probe-not-ready");
+    assertThat(probe.at("/trigger/labels/pod").asString()).isEqualTo("orders-service-7d9f-abcde");
   }
 }

@@ -2,14 +2,12 @@ package dev.heal.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -17,6 +15,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The Terraform in infra/terraform, parsed by the real HCL parser (@cdktf/hcl2json, HashiCorp's
@@ -76,39 +76,39 @@ class TerraformIT {
     JsonNode res = merged.get("resource");
     assertThat(merged.at("/locals/0/namespaces").toString())
         .contains("${var.namespace}", "${var.monitoring_namespace}", "${var.chaos_namespace}");
-    assertThat(res.at("/kubernetes_namespace_v1/heal/0/for_each").asText()).isEqualTo("${local.namespaces}");
+    assertThat(res.at("/kubernetes_namespace_v1/heal/0/for_each").asString()).isEqualTo("${local.namespaces}");
     JsonNode releases = res.get("helm_release");
-    assertThat(releases.at("/kube_prometheus_stack/0/chart").asText()).isEqualTo("kube-prometheus-stack");
-    assertThat(releases.at("/kube_prometheus_stack/0/repository").asText())
+    assertThat(releases.at("/kube_prometheus_stack/0/chart").asString()).isEqualTo("kube-prometheus-stack");
+    assertThat(releases.at("/kube_prometheus_stack/0/repository").asString())
         .isEqualTo("https://prometheus-community.github.io/helm-charts");
-    assertThat(releases.at("/chaos_mesh/0/chart").asText()).isEqualTo("chaos-mesh");
-    assertThat(releases.at("/chaos_mesh/0/repository").asText()).isEqualTo("https://charts.chaos-mesh.org");
+    assertThat(releases.at("/chaos_mesh/0/chart").asString()).isEqualTo("chaos-mesh");
+    assertThat(releases.at("/chaos_mesh/0/repository").asString()).isEqualTo("https://charts.chaos-mesh.org");
     // Chart versions are pinned to an exact version, never a range or "latest".
     for (String release : new String[] {"kube_prometheus_stack", "chaos_mesh"}) {
-      Matcher v = VAR.matcher(releases.at("/" + release + "/0/version").asText());
+      Matcher v = VAR.matcher(releases.at("/" + release + "/0/version").asString());
       assertThat(v.find()).as("%s's version is a variable", release).isTrue();
-      assertThat(merged.at("/variable/" + v.group(1) + "/0/default").asText()).as("var.%s", v.group(1))
+      assertThat(merged.at("/variable/" + v.group(1) + "/0/default").asString()).as("var.%s", v.group(1))
           .matches("\\d+\\.\\d+\\.\\d+");
     }
-    String chart = releases.at("/heal_examples/0/chart").asText();
+    String chart = releases.at("/heal_examples/0/chart").asString();
     assertThat(chart).isEqualTo("${path.module}/../helm/heal-examples");
     assertThat(Infra.path("terraform").resolve("../helm/heal-examples/Chart.yaml")).exists();
-    assertThat(releases.at("/heal_examples/0/depends_on/0").asText()).isEqualTo("${helm_release.kube_prometheus_stack}");
+    assertThat(releases.at("/heal_examples/0/depends_on/0").asString()).isEqualTo("${helm_release.kube_prometheus_stack}");
     for (String p : new String[] {"kubernetes", "helm"}) {
       JsonNode provider = merged.at("/terraform/0/required_providers/0/" + p);
-      assertThat(provider.get("source").asText()).isEqualTo("hashicorp/" + p);
-      assertThat(provider.get("version").asText()).startsWith("~>");
+      assertThat(provider.get("source").asString()).isEqualTo("hashicorp/" + p);
+      assertThat(provider.get("version").asString()).startsWith("~>");
     }
-    assertThat(res.at("/kubernetes_config_map_v1/heal_dashboard/0/data/heal.json").asText())
+    assertThat(res.at("/kubernetes_config_map_v1/heal_dashboard/0/data/heal.json").asString())
         .contains("../grafana/dashboards/heal.json");
 
     // The names the chart's pods expect; keys from the Secret template only.
     JsonNode secret = res.at("/kubernetes_secret_v1/orders_service/0");
-    assertThat(secret.at("/metadata/0/name").asText()).isEqualTo("orders-service-secrets");
+    assertThat(secret.at("/metadata/0/name").asString()).isEqualTo("orders-service-secrets");
     JsonNode template = Infra.yaml(Infra.path("k8s/base/secret.example.yaml"));
     Set<String> templateKeys = new HashSet<>();
-    template.get("stringData").fieldNames().forEachRemaining(templateKeys::add);
-    Matcher key = Pattern.compile("\"([a-z-]+)\" = var\\.").matcher(secret.get("data").asText());
+    templateKeys.addAll(template.get("stringData").propertyNames());
+    Matcher key = Pattern.compile("\"([a-z-]+)\" = var\\.").matcher(secret.get("data").asString());
     Set<String> keys = new HashSet<>();
     while (key.find()) {
       keys.add(key.group(1));
@@ -127,7 +127,7 @@ class TerraformIT {
       JsonNode body = r.getValue().get(0);
       JsonNode ns = body.has("namespace") ? body.get("namespace") : body.at("/metadata/0/namespace");
       if (!ns.isMissingNode()) {
-        namespaces.add(type.getKey() + "." + r.getKey() + " -> " + ns.asText());
+        namespaces.add(type.getKey() + "." + r.getKey() + " -> " + ns.asString());
       }
     }));
     assertThat(namespaces).hasSizeGreaterThanOrEqualTo(5)
@@ -138,7 +138,7 @@ class TerraformIT {
   /** Item 7: an empty Slack URL must leave the key out, not store "" that something then calls. */
   @Test
   void anEmptySlackUrlLeavesTheSecretKeyOut() {
-    String data = merged.at("/resource/kubernetes_secret_v1/orders_service/0/data").asText();
+    String data = merged.at("/resource/kubernetes_secret_v1/orders_service/0/data").asString();
     assertThat(data).contains("var.slack_webhook_url == \"\" ? {} : { \"slack-webhook-url\" = var.slack_webhook_url }");
   }
 
@@ -147,7 +147,7 @@ class TerraformIT {
   void stateGoesToARemoteBackend() {
     JsonNode backend = merged.at("/terraform/0/backend/kubernetes/0");
     assertThat(backend.isMissingNode()).as("backend \"kubernetes\" block").isFalse();
-    assertThat(backend.get("secret_suffix").asText()).isNotBlank();
+    assertThat(backend.get("secret_suffix").asString()).isNotBlank();
     assertThat(Infra.read(Infra.path("README.md"))).contains("terraform init -backend-config=");
   }
 
@@ -170,7 +170,7 @@ class TerraformIT {
         .containsEntry("slack_webhook_url", true);
     // Every variable a Secret's data reads is sensitive.
     merged.at("/resource/kubernetes_secret_v1").properties().forEach(s -> {
-      Matcher m = VAR.matcher(s.getValue().get(0).get("data").asText());
+      Matcher m = VAR.matcher(s.getValue().get(0).get("data").asString());
       int found = 0;
       while (m.find()) {
         found++;
@@ -201,7 +201,7 @@ class TerraformIT {
   @Test
   void everyReferencedVariableIsDeclared() throws Exception {
     Set<String> declared = new HashSet<>();
-    merged.get("variable").fieldNames().forEachRemaining(declared::add);
+    declared.addAll(merged.get("variable").propertyNames());
     for (Path tf : Infra.files("terraform", ".tf")) {
       Matcher m = VAR.matcher(Files.readString(tf));
       while (m.find()) {

@@ -2,13 +2,13 @@ package dev.heal.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
 
 /** The GitHub Actions workflows, validated against GitHub's schema by action-validator. */
 class WorkflowsIT {
@@ -45,20 +45,20 @@ class WorkflowsIT {
   void ciRunsTheSameStepsAsCiRunOnJava17() {
     JsonNode ci = Infra.yaml(workflows().get(0));
     JsonNode job = ci.at("/jobs/verify");
-    assertThat(job.get("runs-on").asText()).startsWith("ubuntu");
-    assertThat(job.at("/env/HEAL_REQUIRE_TOOLS").asText()).isEqualTo("true");
+    assertThat(job.get("runs-on").asString()).startsWith("ubuntu");
+    assertThat(job.at("/env/HEAL_REQUIRE_TOOLS").asString()).isEqualTo("true");
     JsonNode java = null;
     StringBuilder runs = new StringBuilder();
     for (JsonNode step : job.get("steps")) {
-      if (step.path("uses").asText().startsWith("actions/setup-java@")) {
+      if (step.path("uses").asString().startsWith("actions/setup-java@")) {
         java = step.get("with");
       }
-      runs.append(step.path("run").asText()).append('\n');
+      runs.append(step.path("run").asString()).append('\n');
     }
     assertThat(java).isNotNull();
-    assertThat(java.get("distribution").asText()).isEqualTo("temurin");
-    assertThat(java.get("java-version").asText()).isEqualTo("17");
-    assertThat(java.get("cache").asText()).isEqualTo("maven");
+    assertThat(java.get("distribution").asString()).isEqualTo("temurin");
+    assertThat(java.get("java-version").asString()).isEqualTo("17");
+    assertThat(java.get("cache").asString()).isEqualTo("maven");
     String ciRun = Infra.read(Infra.root().resolve(".ci/run"));
     // The tools .ci/run installs are installed here too, and the test command is the same.
     for (String tool : List.of("prometheus-alertmanager", "prometheus", "yamllint", "shellcheck",
@@ -75,7 +75,7 @@ class WorkflowsIT {
   void cdPushesToTheRepositoryOwnersRegistryAndPublishesDigests() {
     String cd = Infra.read(Infra.root().resolve(".github/workflows/cd.yml"));
     JsonNode job = Infra.yaml(Infra.root().resolve(".github/workflows/cd.yml")).at("/jobs/images");
-    assertThat(job.at("/env/REGISTRY").asText()).isEqualTo("ghcr.io/${{ github.repository_owner }}");
+    assertThat(job.at("/env/REGISTRY").asString()).isEqualTo("ghcr.io/${{ github.repository_owner }}");
     assertThat(cd).doesNotContain("ghcr.io/heal-dev").contains("jib-image.digest", "values-release.yaml");
   }
 
@@ -84,7 +84,7 @@ class WorkflowsIT {
   void ciHasADeployChecksJobThatRendersTheChartAndChecksChaosMesh() {
     JsonNode job = Infra.yaml(workflows().get(0)).at("/jobs/deploy-checks");
     StringBuilder runs = new StringBuilder();
-    job.get("steps").forEach(step -> runs.append(step.path("run").asText()).append('\n'));
+    job.get("steps").forEach(step -> runs.append(step.path("run").asString()).append('\n'));
     assertThat(runs).contains("HelmChartIT", "ChaosMeshTest", "K8sManifestsTest");
   }
 }

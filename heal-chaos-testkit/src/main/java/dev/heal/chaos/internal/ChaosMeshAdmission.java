@@ -1,6 +1,5 @@
 package dev.heal.chaos.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -8,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Chaos Mesh's admission webhook rules (release v2.8.3, {@code api/v1alpha1/*_webhook.go}),
@@ -23,6 +23,10 @@ import java.util.regex.Pattern;
  * (port, target, method, delay), {@code podchaos_webhook.go} (container-kill names containers),
  * {@code schedule_webhook.go} (cron, the embedded chaos), {@code workflow_webhook.go} (entry,
  * template names and types, children, no duration inside a workflow's chaos).
+ *
+ * <p>A wrongly typed field (an object or array where Chaos Mesh wants a scalar) is read as its JSON
+ * text and so reported like any other bad value, never thrown: Jackson 3's {@code asString()} throws
+ * on containers.
  */
 public final class ChaosMeshAdmission {
   private static final Pattern GO_DURATION =
@@ -42,7 +46,7 @@ public final class ChaosMeshAdmission {
   /** What the webhook would reject in {@code doc} (a whole resource); empty when it admits it. */
   public static List<String> problems(JsonNode doc) {
     List<String> out = new ArrayList<>();
-    String kind = doc.path("kind").asText();
+    String kind = text(doc.path("kind"));
     JsonNode spec = doc.path("spec");
     switch (kind) {
       case "Schedule" -> schedule(spec, out);
@@ -59,7 +63,7 @@ public final class ChaosMeshAdmission {
       case "NetworkChaos" -> network(spec, path, out);
       case "HTTPChaos" -> http(spec, path, out);
       case "PodChaos" -> {
-        if (spec.path("action").asText().equals("container-kill") && spec.path("containerNames").isEmpty()) {
+        if (text(spec.path("action")).equals("container-kill") && spec.path("containerNames").isEmpty()) {
           out.add(path + ".containerNames: the name of container is required on container-kill action");
         }
       }
@@ -69,8 +73,8 @@ public final class ChaosMeshAdmission {
 
   /** common_webhook.go, PodSelector.Validate. */
   private static void selector(JsonNode s, String path, List<String> out) {
-    String mode = s.path("mode").asText();
-    String value = s.path("value").asText("");
+    String mode = text(s.path("mode"));
+    String value = text(s.path("value"));
     switch (mode) {
       case "fixed" -> {
         Integer n = integer(value);
@@ -94,7 +98,7 @@ public final class ChaosMeshAdmission {
 
   /** networkchaos_webhook.go: Rate, NetworkChaosSpec.Validate; common_webhook.go: Duration, FloatStr. */
   private static void network(JsonNode spec, String path, List<String> out) {
-    String action = spec.path("action").asText();
+    String action = text(spec.path("action"));
     JsonNode target = spec.path("target");
     if (!target.isMissingNode() && !target.isNull()) {
       selector(target, path + ".target", out);
@@ -107,14 +111,14 @@ public final class ChaosMeshAdmission {
       floatStr(spec.at(f), path + f.replace('/', '.'), out);
     }
     JsonNode rate = spec.at("/bandwidth/rate");
-    if (!rate.isMissingNode() && !validRate(rate.asText())) {
-      out.add(path + ".bandwidth.rate: parse rate field error: '" + rate.asText() + "' (units: "
+    if (!rate.isMissingNode() && !validRate(text(rate))) {
+      out.add(path + ".bandwidth.rate: parse rate field error: '" + text(rate) + "' (units: "
           + String.join(", ", RATE_UNITS) + ")");
     }
     if (action.equals("partition")) {
       return;
     }
-    String direction = spec.path("direction").asText("to");
+    String direction = text(spec.path("direction"), "to");
     boolean fromOrBoth = direction.equals("from") || direction.equals("both");
     if (fromOrBoth && spec.has("externalTargets") && !spec.get("externalTargets").isNull()) {
       out.add(path + ".direction: external targets cannot be used with `from` and `both` direction in netem action yet");
@@ -129,27 +133,27 @@ public final class ChaosMeshAdmission {
     if (spec.path("port").asLong(0) <= 0) {
       out.add(path + ".port: port " + spec.path("port").asLong(0) + " is not supported");
     }
-    String target = spec.path("target").asText();
+    String target = text(spec.path("target"));
     if (!target.equals("Request") && !target.equals("Response")) {
       out.add(path + ".target: target " + target + " is not supported");
     }
-    if (target.equals("Request") && spec.has("method") && !HTTP_METHODS.contains(spec.get("method").asText())) {
-      out.add(path + ".method: method " + spec.get("method").asText() + " is not supported");
+    if (target.equals("Request") && spec.has("method") && !HTTP_METHODS.contains(text(spec.get("method")))) {
+      out.add(path + ".method: method " + text(spec.get("method")) + " is not supported");
     }
     JsonNode delay = spec.path("delay");
-    if (!delay.isMissingNode() && !GO_DURATION.matcher(delay.asText()).matches()) {
-      out.add(path + ".delay: invalid duration " + delay.asText());
+    if (!delay.isMissingNode() && !GO_DURATION.matcher(text(delay)).matches()) {
+      out.add(path + ".delay: invalid duration " + text(delay));
     }
   }
 
   /** schedule_webhook.go: the cron schedule and the embedded chaos. */
   private static void schedule(JsonNode spec, List<String> out) {
-    String cron = spec.path("schedule").asText();
+    String cron = text(spec.path("schedule"));
     if (!cron.startsWith("@") && cron.trim().split("\\s+").length != 5) {
       out.add("spec.schedule: parse schedule field error: expected exactly 5 fields, found "
           + (cron.isBlank() ? 0 : cron.trim().split("\\s+").length) + ": [" + cron + "]");
     }
-    String type = spec.path("type").asText();
+    String type = text(spec.path("type"));
     if (!type.equals("Workflow")) {
       String field = EMBEDDED.get(type);
       if (field == null || !spec.has(field)) {
@@ -162,13 +166,13 @@ public final class ChaosMeshAdmission {
 
   /** workflow_webhook.go: entryMustExists, validateTemplates, validateTemplate. */
   private static void workflow(JsonNode spec, List<String> out) {
-    String entry = spec.path("entry").asText("");
+    String entry = text(spec.path("entry"));
     JsonNode templates = spec.path("templates");
     Set<String> names = new HashSet<>();
     Set<String> duplicated = new java.util.TreeSet<>();
     for (JsonNode t : templates) {
-      if (!names.add(t.path("name").asText(""))) {
-        duplicated.add(t.path("name").asText(""));
+      if (!names.add(text(t.path("name")))) {
+        duplicated.add(text(t.path("name")));
       }
     }
     if (entry.isEmpty()) {
@@ -187,18 +191,18 @@ public final class ChaosMeshAdmission {
     int i = 0;
     for (JsonNode t : templates) {
       String path = "spec.templates[" + i++ + "]";
-      String name = t.path("name").asText("");
+      String name = text(t.path("name"));
       if (name.isEmpty()) {
         out.add(path + ".name: name of template is required");
       }
       if (name.length() > 253 || !DNS1123_SUBDOMAIN.matcher(name).matches()) {
         out.add(path + ".name: field name must be DNS-1123 subdomain: '" + name + "'");
       }
-      String type = t.path("templateType").asText();
+      String type = text(t.path("templateType"));
       boolean hasChaos = EMBEDDED.values().stream().anyMatch(t::has);
       switch (type) {
         case "Suspend" -> {
-          if (t.path("deadline").asText("").isEmpty()) {
+          if (text(t.path("deadline")).isEmpty()) {
             out.add(path + ".deadline: deadline in template with type Suspend could not be empty");
           }
           noneOf(t, path, out, "task", "children", "conditionalBranches", "schedule");
@@ -207,8 +211,8 @@ public final class ChaosMeshAdmission {
         case "Serial", "Parallel" -> {
           int c = 0;
           for (JsonNode child : t.path("children")) {
-            if (!names.contains(child.asText())) {
-              out.add(path + ".children[" + c + "]: can not find a template with name " + child.asText());
+            if (!names.contains(text(child))) {
+              out.add(path + ".children[" + c + "]: can not find a template with name " + text(child));
             }
             c++;
           }
@@ -249,8 +253,8 @@ public final class ChaosMeshAdmission {
   }
 
   private static void duration(JsonNode d, String path, List<String> out) {
-    if (!d.isMissingNode() && !d.isNull() && !d.asText().isEmpty() && !GO_DURATION.matcher(d.asText()).matches()) {
-      out.add(path + ": parse duration field error: '" + d.asText() + "'");
+    if (!d.isMissingNode() && !d.isNull() && !text(d).isEmpty() && !GO_DURATION.matcher(text(d)).matches()) {
+      out.add(path + ": parse duration field error: '" + text(d) + "'");
     }
   }
 
@@ -259,9 +263,9 @@ public final class ChaosMeshAdmission {
       return;
     }
     try {
-      Float.parseFloat(f.asText());
+      Float.parseFloat(text(f));
     } catch (NumberFormatException e) {
-      out.add(path + ": parse correlation field error: '" + f.asText() + "'");
+      out.add(path + ": parse correlation field error: '" + text(f) + "'");
     }
   }
 
@@ -275,6 +279,16 @@ public final class ChaosMeshAdmission {
       }
     }
     return false;
+  }
+
+  /** A field's text: a scalar's text, a container's JSON, {@code ""} when missing or null. */
+  private static String text(JsonNode n) {
+    return n.isContainer() ? n.toString() : n.asString();
+  }
+
+  /** A field's text, or {@code missing} when it is missing or null. */
+  private static String text(JsonNode n, String missing) {
+    return n.isContainer() ? n.toString() : n.asString(missing);
   }
 
   private static Integer integer(String v) {

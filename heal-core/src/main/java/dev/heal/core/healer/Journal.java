@@ -13,7 +13,7 @@ import java.util.Optional;
  * Episodes that acted (ran or would have run a step) and refusals (triggers the action budget
  * refused, with no step) are kept apart, each up to the capacity, oldest closed dropped first, so a
  * storm of refusals cannot push real episodes out. Queryable by code and served as JSON at
- * {@code /heal/episodes}; {@link JsonLinesJournal} keeps a durable copy. Thread-safe.
+ * {@code /heal/episodes} by heal-http, whose {@code JsonLinesJournal} keeps a durable copy. Thread-safe.
  */
 public final class Journal {
   private final int capacity;
@@ -92,44 +92,5 @@ public final class Journal {
   /** Number of episodes held, acted and refused. */
   public synchronized int size() {
     return acted.size() + refused.size();
-  }
-
-  /** Episodes as JSON-friendly maps: the journal format of {@code /heal/episodes} and JSON lines. */
-  public static Map<String, Object> toMap(Episode e) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("id", e.id());
-    m.put("plan", e.plan());
-    m.put("target", e.target());
-    m.put("dryRun", e.dryRun());
-    Map<String, Object> trigger = new LinkedHashMap<>();
-    trigger.put("source", e.trigger().source());
-    trigger.put("name", e.trigger().name());
-    trigger.put("message", e.trigger().message());
-    trigger.put("labels", e.trigger().labels());
-    m.put("trigger", trigger);
-    m.put("firstFailingAt", e.firstFailingAt().toString());
-    m.put("detectedAt", e.detectedAt().toString());
-    m.put("timeToDetectMs", e.timeToDetect().toMillis());
-    m.put("outcome", e.outcome().map(Enum::name).orElse(null));
-    m.put("endedAt", e.endedAt().map(Object::toString).orElse(null));
-    m.put("timeToRecoverMs", e.timeToRecover().map(java.time.Duration::toMillis).orElse(null));
-    List<Map<String, Object>> steps = new ArrayList<>();
-    for (StepRecord s : e.steps()) {
-      Map<String, Object> sm = new LinkedHashMap<>();
-      sm.put("step", s.step());
-      sm.put("name", s.name());
-      sm.put("action", s.action());
-      sm.put("attempt", s.attempt());
-      sm.put("startedAt", s.startedAt().toString());
-      sm.put("endedAt", s.endedAt().map(Object::toString).orElse(null));
-      sm.put("status", s.status().map(Enum::name).orElse(null));
-      sm.put("message", s.message());
-      sm.put("verified", s.verified());
-      sm.put("dryRun", s.dryRun());
-      steps.add(sm);
-    }
-    m.put("steps", steps);
-    m.put("joined", e.joined());
-    return m;
   }
 }

@@ -4,18 +4,12 @@ import static io.micrometer.core.instrument.Meter.Type.COUNTER;
 import static io.micrometer.core.instrument.Meter.Type.GAUGE;
 import static io.micrometer.core.instrument.Meter.Type.TIMER;
 
-import dev.heal.core.alerts.AlertmanagerReceiver;
 import dev.heal.core.healer.Healer;
 import dev.heal.core.healer.RecoveryPlan;
-import dev.heal.core.healer.SignalSink;
 import dev.heal.core.healer.Trigger;
 import dev.heal.core.health.HealthCheckConfig;
 import dev.heal.core.health.HealthRegistry;
-import dev.heal.core.http.ProbeHandler;
-import dev.heal.core.http.ProbeServer;
-import dev.heal.core.notify.WebhookNotifier;
 import dev.heal.core.time.InlineExecutorService;
-import java.net.URI;
 import java.util.List;
 
 /**
@@ -57,21 +51,6 @@ public final class CoreReference implements ReferenceCatalog {
             .set("external", check.external(), "")
             .field("allowExternalLiveness", "")
             .set("tags", check.tags(), ""),
-        Builder.of("Probe handler", ProbeHandler.Builder.class, "ProbeHandler.builder(registry)",
-                () -> ProbeHandler.builder(HealthRegistry.builder().executor(new InlineExecutorService()).build()))
-            .set("showDetails", "`false` (`true` on `ProbeServer`)", "")
-            .field("healthFormat", "")
-            .set("metrics", "none (no `/metrics`)", "")
-            .set("route", "none", "")
-            .set("healthSection", "none", ""),
-        Builder.of("Probe server", ProbeServer.Builder.class, "ProbeServer.builder(registry or handler)",
-                () -> ProbeServer.builder(HealthRegistry.builder().executor(new InlineExecutorService()).build()))
-            .field("host", "")
-            .field("port", "TCP port")
-            .field("threads", "threads")
-            .field("queueSize", "requests")
-            .field("backlog", "connections")
-            .field("shutdownGrace", "Duration (whole seconds)"),
         Builder.of("Healer", Healer.Builder.class, "Healer.builder()", Healer::builder)
             .set("clock", CLOCK, "", "The clock for timers, backoff and the journal.")
             .set("executor", "own pool of `poolSize` daemon threads", "")
@@ -104,25 +83,7 @@ public final class CoreReference implements ReferenceCatalog {
             .set("backoff", "`1s`", "")
             .set("timeout", "`30s`", "")
             .set("verifyWithin", "`30s`", "")
-            .set("verifyWith", "the trigger clears", ""),
-        Builder.of("Alertmanager receiver", AlertmanagerReceiver.Builder.class, "AlertmanagerReceiver.builder(sink)",
-                () -> AlertmanagerReceiver.builder(SignalSink.NONE))
-            .set("bearerToken", "— (required)", "")
-            .field("maxBodyBytes", "bytes")
-            .field("path", "")
-            .set("clock", CLOCK, "", "The clock for alert timestamps."),
-        Builder.of("Webhook and Slack notifier", WebhookNotifier.Builder.class,
-                "WebhookNotifier.slack(url) / WebhookNotifier.json(url)",
-                () -> WebhookNotifier.json(URI.create("http://localhost/")))
-            .field("service", "")
-            .set("events", "`EPISODE_CLOSED`, `BUDGET_EXHAUSTED`", "")
-            .set("clock", CLOCK, "", "The clock for deduplication and rate limiting.")
-            .field("requestTimeout", "")
-            .field("maxAttempts", "attempts")
-            .field("retryBackoff", "")
-            .field("dedupWindow", "")
-            .field("ratePerMinute", "messages per minute")
-            .field("queueSize", "messages"));
+            .set("verifyWith", "the trigger clears", ""));
   }
 
   @Override

@@ -1,7 +1,7 @@
 package dev.heal.examples.demo;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 import dev.heal.chaos.ChaosController;
 import dev.heal.chaos.ChaosReport;
 import dev.heal.chaos.Direction;
@@ -94,7 +94,7 @@ public final class DemoMain {
     TcpChaosProxy dbProxy = chaos.tcpProxy("database", new InetSocketAddress("127.0.0.1", dbPort));
     URI paymentsUri = URI.create(payments.baseUrl());
     TcpChaosProxy payProxy = chaos.tcpProxy("payments", new InetSocketAddress("127.0.0.1", paymentsUri.getPort()));
-    OrdersService orders = OrdersService.start(OrdersConfig.defaults().withPorts(0, 0)
+    OrdersService orders = OrdersService.start(OrdersConfig.defaults().withHost("127.0.0.1").withPorts(0, 0)
         .withDatabase("jdbc:h2:tcp://127.0.0.1:" + dbProxy.port() + "/mem:orders;DB_CLOSE_DELAY=-1", "sa", "")
         .withPayments(URI.create("http://127.0.0.1:" + payProxy.port())).withHeal(o.heal()), HealClock.system());
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -115,8 +115,8 @@ public final class DemoMain {
           .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() == 201 || r.statusCode() == 202) {
         JsonNode node = json.readTree(r.body());
-        ids.add(node.get("id").asText());
-        return node.get("status").asText();
+        ids.add(node.get("id").asString());
+        return node.get("status").asString();
       }
       return null;
     };

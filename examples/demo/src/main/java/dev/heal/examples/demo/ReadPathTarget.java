@@ -26,7 +26,7 @@ public final class ReadPathTarget {
   public static void main(String[] args) throws Exception {
     boolean heal = !(args.length > 1 && "--no-heal".equals(args[1]));
     PaymentsService payments = PaymentsService.start("127.0.0.1", 0, -1, 1);
-    OrdersService orders = OrdersService.start(OrdersConfig.defaults().withPorts(0, 0)
+    OrdersService orders = OrdersService.start(OrdersConfig.defaults().withHost("127.0.0.1").withPorts(0, 0)
         .withPayments(URI.create(payments.baseUrl())).withHeal(heal), HealClock.system());
     HttpClient http = HttpClient.newHttpClient();
     List<String> ids = new ArrayList<>();

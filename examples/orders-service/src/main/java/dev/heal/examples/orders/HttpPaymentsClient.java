@@ -1,7 +1,7 @@
 package dev.heal.examples.orders;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -47,7 +47,7 @@ public final class HttpPaymentsClient implements PaymentsClient {
         throw new PaymentException("payments answered " + r.statusCode());
       }
       JsonNode node = JSON.readTree(r.body());
-      return Optional.of(node.path("paymentId").asText());
+      return Optional.of(node.path("paymentId").asString());
     } catch (IOException e) {
       throw new PaymentException("payments unreachable: " + e.getClass().getSimpleName());
     } catch (InterruptedException e) {

@@ -1,9 +1,8 @@
 package dev.heal.examples.orders;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.core.JacksonException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -52,8 +51,8 @@ final class OrderRepository {
         return;
       }
       throw e;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    } catch (JacksonException e) {
+      throw new IllegalStateException("order " + o.id() + " has items that cannot be written as JSON", e);
     }
   }
 
@@ -123,7 +122,7 @@ final class OrderRepository {
       List<Order.Item> items = JSON.readValue(r.getString("items"), new TypeReference<List<Order.Item>>() {});
       return new Order(r.getString("id"), r.getString("customer_id"), items, r.getBigDecimal("total"),
           r.getString("status"), Optional.ofNullable(r.getString("payment_id")), r.getTimestamp("created_at").toInstant());
-    } catch (IOException e) {
+    } catch (JacksonException e) {
       throw new SQLException("order " + r.getString("id") + " has unreadable items", e);
     }
   }

@@ -1,10 +1,11 @@
 package dev.heal.examples.orders;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.heal.core.degradation.Feature;
@@ -22,7 +23,6 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,10 +40,11 @@ final class OrdersApi implements HttpHandler {
   private static final Set<String> ORDER_FIELDS = Set.of("customerId", "items");
   private static final Set<String> ITEM_FIELDS = Set.of("sku", "quantity", "price");
 
-  private final ObjectMapper json = new ObjectMapper()
-      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+  private final ObjectMapper json = JsonMapper.builder()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+      .build();
   private final OrderRepository repository;
   private final Outbox outbox;
   private final PaymentsClient payments;
@@ -266,17 +267,15 @@ final class OrdersApi implements HttpHandler {
     JsonNode root;
     try {
       root = json.readTree(bytes);
-    } catch (JsonProcessingException e) {
+    } catch (JacksonException e) {
       throw new BadRequest("malformed JSON: " + e.getOriginalMessage());
-    } catch (IOException e) {
-      throw new BadRequest("unreadable body");
     }
     if (root == null || !root.isObject()) {
       throw new BadRequest("body must be a JSON object with customerId and items");
     }
     unknownFields(root, ORDER_FIELDS, "");
     JsonNode customer = root.get("customerId");
-    if (customer == null || !customer.isTextual() || customer.asText().isBlank() || customer.asText().length() > 64) {
+    if (customer == null || !customer.isString() || customer.asString().isBlank() || customer.asString().length() > 64) {
       throw new BadRequest("customerId is required: a non-empty string of at most 64 characters");
     }
     JsonNode items = root.get("items");
@@ -295,7 +294,7 @@ final class OrdersApi implements HttpHandler {
       JsonNode sku = item.get("sku");
       JsonNode qty = item.get("quantity");
       JsonNode price = item.get("price");
-      if (sku == null || !sku.isTextual() || sku.asText().isBlank() || sku.asText().length() > 64) {
+      if (sku == null || !sku.isString() || sku.asString().isBlank() || sku.asString().length() > 64) {
         throw new BadRequest(at + ".sku is required: a non-empty string of at most 64 characters");
       }
       if (qty == null || !qty.isIntegralNumber() || qty.asLong() < 1 || qty.asLong() > 1000) {
@@ -306,16 +305,15 @@ final class OrdersApi implements HttpHandler {
         throw new BadRequest(at + ".price is required: a positive amount up to 1000000 with at most 2 decimals");
       }
       BigDecimal p = price.decimalValue().setScale(2, RoundingMode.UNNECESSARY);
-      list.add(new Order.Item(sku.asText(), qty.asInt(), p));
+      list.add(new Order.Item(sku.asString(), qty.asInt(), p));
       total = total.add(p.multiply(BigDecimal.valueOf(qty.asInt())));
     }
-    return new Order(UUID.randomUUID().toString(), customer.asText(), list, total.setScale(2, RoundingMode.UNNECESSARY),
+    return new Order(UUID.randomUUID().toString(), customer.asString(), list, total.setScale(2, RoundingMode.UNNECESSARY),
         Order.PAYMENT_PENDING, Optional.empty(), clock.now());
   }
 
   private static void unknownFields(JsonNode node, Set<String> allowed, String prefix) throws BadRequest {
-    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-      String f = it.next();
+    for (String f : node.propertyNames()) {
       if (!allowed.contains(f)) {
         throw new BadRequest("unknown field " + prefix + f + "; allowed: " + allowed);
       }

@@ -19,12 +19,14 @@ import java.util.Optional;
  * @param paymentsRecoveryDeadline how long the payments-recovery plan waits for payments-service to
  *     answer again after its last step before it gives up (GAVE_UP: HealEpisodeGaveUp pages a human)
  * @param alertToken bearer token for the Alertmanager receiver; empty = receiver off
+ * @param readToken bearer token for reading {@code /heal/episodes} and {@code /health} details;
+ *     empty = those reads are open only when {@code host} is a loopback address
  * @param slackWebhook Slack incoming webhook; empty = no Slack notifications
  * @param dryRun heal's dry-run mode
  * @param heal whether heal's healer and plans run (false: the same service without healing)
  */
 public record OrdersConfig(String host, int port, int managementPort, String dbUrl, String dbUser, String dbPassword,
-    URI paymentsUrl, Duration paymentsTimeout, Duration paymentsRecoveryDeadline, Optional<String> alertToken, Optional<URI> slackWebhook, boolean dryRun,
+    URI paymentsUrl, Duration paymentsTimeout, Duration paymentsRecoveryDeadline, Optional<String> alertToken, Optional<String> readToken, Optional<URI> slackWebhook, boolean dryRun,
     boolean heal) {
 
   public static OrdersConfig defaults() {
@@ -35,7 +37,7 @@ public record OrdersConfig(String host, int port, int managementPort, String dbU
    * Reads {@code ORDERS_HOST}, {@code ORDERS_PORT} (8080), {@code ORDERS_MANAGEMENT_PORT} (8081),
    * {@code ORDERS_DB_URL}, {@code ORDERS_DB_USER}, {@code ORDERS_DB_PASSWORD}, {@code PAYMENTS_URL}
    * (http://localhost:8090), {@code PAYMENTS_TIMEOUT_MS} (300), {@code PAYMENTS_RECOVERY_DEADLINE_S} (300),
-   * {@code HEAL_ALERT_TOKEN},
+   * {@code HEAL_ALERT_TOKEN}, {@code HEAL_READ_TOKEN},
    * {@code SLACK_WEBHOOK_URL}, {@code HEAL_DRY_RUN}, {@code HEAL_ENABLED} (true).
    *
    * @throws IllegalArgumentException naming the variable that is malformed
@@ -52,39 +54,46 @@ public record OrdersConfig(String host, int port, int managementPort, String dbU
         Duration.ofMillis(port(env, "PAYMENTS_TIMEOUT_MS", 300)),
         Duration.ofSeconds(positive(env, "PAYMENTS_RECOVERY_DEADLINE_S", 300)),
         Optional.ofNullable(env.get("HEAL_ALERT_TOKEN")).filter(s -> !s.isBlank()),
+        Optional.ofNullable(env.get("HEAL_READ_TOKEN")).filter(s -> !s.isBlank()),
         Optional.ofNullable(env.get("SLACK_WEBHOOK_URL")).filter(s -> !s.isBlank()).map(URI::create),
         Boolean.parseBoolean(env.getOrDefault("HEAL_DRY_RUN", "false")),
         Boolean.parseBoolean(env.getOrDefault("HEAL_ENABLED", "true")));
   }
 
+  /** These settings bound to {@code host} (e.g. {@code 127.0.0.1} for a local run or a test). */
+  public OrdersConfig withHost(String host) {
+    return new OrdersConfig(host, port, managementPort, dbUrl, dbUser, dbPassword, paymentsUrl, paymentsTimeout,
+        paymentsRecoveryDeadline, alertToken, readToken, slackWebhook, dryRun, heal);
+  }
+
   public OrdersConfig withPorts(int port, int managementPort) {
     return new OrdersConfig(host, port, managementPort, dbUrl, dbUser, dbPassword, paymentsUrl, paymentsTimeout,
-        paymentsRecoveryDeadline, alertToken, slackWebhook, dryRun, heal);
+        paymentsRecoveryDeadline, alertToken, readToken, slackWebhook, dryRun, heal);
   }
 
   public OrdersConfig withPayments(URI url) {
     return new OrdersConfig(host, port, managementPort, dbUrl, dbUser, dbPassword, url, paymentsTimeout,
-        paymentsRecoveryDeadline, alertToken, slackWebhook, dryRun, heal);
+        paymentsRecoveryDeadline, alertToken, readToken, slackWebhook, dryRun, heal);
   }
 
   public OrdersConfig withDatabase(String url, String user, String password) {
     return new OrdersConfig(host, port, managementPort, url, user, password, paymentsUrl, paymentsTimeout,
-        paymentsRecoveryDeadline, alertToken, slackWebhook, dryRun, heal);
+        paymentsRecoveryDeadline, alertToken, readToken, slackWebhook, dryRun, heal);
   }
 
   public OrdersConfig withAlertToken(String token) {
     return new OrdersConfig(host, port, managementPort, dbUrl, dbUser, dbPassword, paymentsUrl, paymentsTimeout,
-        paymentsRecoveryDeadline, Optional.of(token), slackWebhook, dryRun, heal);
+        paymentsRecoveryDeadline, Optional.of(token), readToken, slackWebhook, dryRun, heal);
   }
 
   public OrdersConfig withPaymentsRecoveryDeadline(Duration deadline) {
     return new OrdersConfig(host, port, managementPort, dbUrl, dbUser, dbPassword, paymentsUrl, paymentsTimeout,
-        deadline, alertToken, slackWebhook, dryRun, heal);
+        deadline, alertToken, readToken, slackWebhook, dryRun, heal);
   }
 
   public OrdersConfig withHeal(boolean enabled) {
     return new OrdersConfig(host, port, managementPort, dbUrl, dbUser, dbPassword, paymentsUrl, paymentsTimeout,
-        paymentsRecoveryDeadline, alertToken, slackWebhook, dryRun, enabled);
+        paymentsRecoveryDeadline, alertToken, readToken, slackWebhook, dryRun, enabled);
   }
 
   private static int port(Map<String, String> env, String name, int def) {

@@ -1,7 +1,6 @@
 package dev.heal.examples.orders;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.heal.core.alerts.AlertmanagerReceiver;
 import dev.heal.core.degradation.DegradationLevel;
 import dev.heal.core.degradation.Feature;
 import dev.heal.core.degradation.Features;
@@ -14,16 +13,17 @@ import dev.heal.core.healer.Action;
 import dev.heal.core.healer.ActionResult;
 import dev.heal.core.healer.SignalSink;
 import dev.heal.core.healer.Actions;
-import dev.heal.core.healer.EpisodesEndpoint;
 import dev.heal.core.healer.Healer;
 import dev.heal.core.healer.HealerMetrics;
 import dev.heal.core.healer.HealerTracing;
 import dev.heal.core.healer.RecoveryPlan;
 import dev.heal.core.healer.Trigger;
-import dev.heal.core.http.ProbeHandler;
-import dev.heal.core.http.ProbeServer;
-import dev.heal.core.notify.WebhookNotifier;
 import dev.heal.core.time.HealClock;
+import dev.heal.http.AlertmanagerReceiver;
+import dev.heal.http.EpisodesEndpoint;
+import dev.heal.http.ProbeHandler;
+import dev.heal.http.ProbeServer;
+import dev.heal.http.WebhookNotifier;
 import dev.heal.k8s.HealerEvents;
 import dev.heal.k8s.KubernetesEnvironment;
 import dev.heal.k8s.KubernetesEvents;
@@ -197,17 +197,19 @@ public final class OrdersService implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    ProbeServer.enableTcpNoDelay(); // before the first JDK HTTP server of the process
+    enableTcpNoDelay(); // before the first JDK HTTP server of the process
     api = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 1024);
     api.createContext("/orders", ordersApi);
     api.setExecutor(apiExecutor);
 
     ProbeHandler.Builder handler = ProbeHandler.builder(health).metrics(metrics::scrape)
         .healthSection("degradation", features::describe);
+    config.readToken().ifPresent(handler::readToken);
     if (healer != null) {
       handler.route(EpisodesEndpoint.route(healer));
       config.alertToken().ifPresent(token -> handler.route(
-          AlertmanagerReceiver.builder(healer).bearerToken(token).clock(clock).build().route()));
+          AlertmanagerReceiver.builder(healer).bearerToken(token).exposeAnnotations("summary").clock(clock).build()
+              .route()));
     }
     health.start();
     settler.start();
@@ -261,6 +263,17 @@ public final class OrdersService implements AutoCloseable {
   /** Starts orders-service. */
   public static OrdersService start(OrdersConfig config, HealClock clock) throws IOException, SQLException {
     return new OrdersService(config, clock);
+  }
+
+  /**
+   * The JDK server writes a response's headers and body in separate segments; without TCP_NODELAY
+   * Nagle's algorithm holds the body until the client's delayed ACK (about 40 ms on Linux). The
+   * JDK reads this property once, when its first HTTP server starts.
+   */
+  static void enableTcpNoDelay() {
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
   }
 
   public static void main(String[] args) throws Exception {

@@ -3,8 +3,8 @@ package dev.heal.examples.orders;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 import dev.heal.core.time.HealClock;
 import dev.heal.examples.payments.PaymentFaults;
 import dev.heal.examples.payments.PaymentsService;
@@ -31,7 +31,7 @@ class OrdersApiIT {
   @BeforeEach
   void setUp() throws Exception {
     payments = PaymentsService.start("127.0.0.1", 0, -1, 1);
-    orders = OrdersService.start(OrdersConfig.defaults().withPorts(0, 0)
+    orders = OrdersService.start(OrdersConfig.defaults().withHost("127.0.0.1").withPorts(0, 0)
         .withDatabase("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "")
         .withPayments(URI.create(payments.baseUrl())), HealClock.system());
   }
@@ -56,14 +56,14 @@ class OrdersApiIT {
     HttpResponse<String> created = post(ORDER, "application/json");
     assertThat(created.statusCode()).isEqualTo(201);
     JsonNode order = json.readTree(created.body());
-    assertThat(order.get("status").asText()).isEqualTo("PAID");
+    assertThat(order.get("status").asString()).isEqualTo("PAID");
     assertThat(order.get("total").decimalValue()).isEqualByComparingTo("5.75");
-    String id = order.get("id").asText();
+    String id = order.get("id").asString();
 
     JsonNode fetched = json.readTree(get("/orders/" + id).body());
-    assertThat(fetched.get("customerId").asText()).isEqualTo("c-42");
-    assertThat(fetched.get("recommendations").get(0).asText()).isEqualTo("apple-accessory");
-    assertThat(json.readTree(get("/orders?limit=5").body()).get("orders").get(0).get("id").asText()).isEqualTo(id);
+    assertThat(fetched.get("customerId").asString()).isEqualTo("c-42");
+    assertThat(fetched.get("recommendations").get(0).asString()).isEqualTo("apple-accessory");
+    assertThat(json.readTree(get("/orders?limit=5").body()).get("orders").get(0).get("id").asString()).isEqualTo(id);
     assertThat(payments.hasPayment(id)).isTrue();
   }
 
@@ -71,10 +71,10 @@ class OrdersApiIT {
   void paymentsOutageAcceptsOrdersAsPendingAndSettlesThemLater() throws Exception {
     payments.faults(new PaymentFaults(Duration.ZERO, 0, true));
     JsonNode order = json.readTree(post(ORDER, "application/json").body());
-    assertThat(order.get("status").asText()).isEqualTo("PAYMENT_PENDING");
+    assertThat(order.get("status").asString()).isEqualTo("PAYMENT_PENDING");
     payments.faults(PaymentFaults.NONE);
     await().atMost(Duration.ofSeconds(10)).until(() -> orders.pendingPayments() == 0);
-    assertThat(json.readTree(get("/orders/" + order.get("id").asText()).body()).get("status").asText()).isEqualTo("PAID");
+    assertThat(json.readTree(get("/orders/" + order.get("id").asString()).body()).get("status").asString()).isEqualTo("PAID");
   }
 
   @Test
@@ -93,9 +93,9 @@ class OrdersApiIT {
     for (Map.Entry<String, Integer> c : cases.entrySet()) {
       HttpResponse<String> r = post(c.getKey(), "application/json");
       assertThat(r.statusCode()).as(c.getKey().substring(0, Math.min(60, c.getKey().length()))).isEqualTo(c.getValue());
-      assertThat(json.readTree(r.body()).get("error").asText()).isNotBlank();
+      assertThat(json.readTree(r.body()).get("error").asString()).isNotBlank();
     }
-    assertThat(json.readTree(post("{\"customerId\":\"c\",\"admin\":true}", "application/json").body()).get("error").asText())
+    assertThat(json.readTree(post("{\"customerId\":\"c\",\"admin\":true}", "application/json").body()).get("error").asString())
         .contains("unknown field admin");
     assertThat(post(ORDER, "text/plain").statusCode()).isEqualTo(415);
     assertThat(get("/orders/" + UUID.randomUUID()).statusCode()).isEqualTo(404);
@@ -113,8 +113,8 @@ class OrdersApiIT {
     HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(orders.managementUrl() + "/health")).build(),
         HttpResponse.BodyHandlers.ofString());
     JsonNode h = json.readTree(health.body());
-    assertThat(h.get("degradation").get("level").asText()).isEqualTo("NORMAL");
-    assertThat(h.get("checks").findValuesAsText("name")).contains("database", "payments", "outbox", "process");
+    assertThat(h.get("degradation").get("level").asString()).isEqualTo("NORMAL");
+    assertThat(h.get("checks").findValuesAsString("name")).contains("database", "payments", "outbox", "process");
     post(ORDER, "application/json");
     String metrics = http.send(HttpRequest.newBuilder(URI.create(orders.managementUrl() + "/metrics")).build(),
         HttpResponse.BodyHandlers.ofString()).body();

@@ -9,7 +9,7 @@ import dev.heal.core.health.HealthStatus;
 import dev.heal.core.testing.ExternalTools;
 import dev.heal.core.time.HealClock;
 import dev.heal.examples.payments.PaymentsService;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import tools.jackson.databind.ObjectMapper;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -62,7 +62,7 @@ class PostgresRestartIT {
     run(root, start);
     String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres?connectTimeout=1&socketTimeout=2";
     PaymentsService payments = PaymentsService.start("127.0.0.1", 0, -1, 7);
-    OrdersService orders = OrdersService.start(OrdersConfig.defaults().withPorts(0, 0).withDatabase(url, "postgres", "")
+    OrdersService orders = OrdersService.start(OrdersConfig.defaults().withHost("127.0.0.1").withPorts(0, 0).withDatabase(url, "postgres", "")
         .withPayments(URI.create(payments.baseUrl())), HealClock.system());
     Map<String, Integer> accepted = new ConcurrentHashMap<>();
     AtomicInteger rejected = new AtomicInteger();
@@ -81,7 +81,7 @@ class PostgresRestartIT {
                 + "\",\"items\":[{\"sku\":\"apple\",\"quantity\":1,\"price\":2.5}]}")).build(),
             HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() == 201 || r.statusCode() == 202) {
-          accepted.put(json.readTree(r.body()).get("id").asText(), r.statusCode());
+          accepted.put(json.readTree(r.body()).get("id").asString(), r.statusCode());
         } else {
           rejected.incrementAndGet();
         }

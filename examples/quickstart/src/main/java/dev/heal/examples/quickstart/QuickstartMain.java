@@ -8,14 +8,14 @@ import dev.heal.core.health.HealthRegistry;
 import dev.heal.core.health.HealthResult;
 import dev.heal.core.healer.Action;
 import dev.heal.core.healer.Actions;
-import dev.heal.core.healer.EpisodesEndpoint;
+import dev.heal.http.EpisodesEndpoint;
 import dev.heal.core.healer.Episode;
 import dev.heal.core.healer.Healer;
 import dev.heal.core.healer.HealerMetrics;
 import dev.heal.core.healer.RecoveryPlan;
 import dev.heal.core.healer.Trigger;
-import dev.heal.core.http.ProbeHandler;
-import dev.heal.core.http.ProbeServer;
+import dev.heal.http.ProbeHandler;
+import dev.heal.http.ProbeServer;
 import dev.heal.core.time.HealClock;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -101,7 +101,7 @@ public final class QuickstartMain {
     try {
       probes = ProbeServer.builder(ProbeHandler.builder(health).metrics(prometheus::scrape)
               .route(EpisodesEndpoint.route(healer)))
-          .port(probePort).start();
+          .host("127.0.0.1").port(probePort).start();
     } catch (RuntimeException e) {
       out.println("heal quickstart: " + e.getMessage() + " (choose another with --probe-port)");
       health.close();
