@@ -17,7 +17,7 @@ import dev.heal.spring.internal.RegistryContributor;
 import dev.heal.spring.internal.ResilienceEnvironment;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
-import java.util.Map;
+import dev.heal.spring.internal.LazyCheck;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -60,9 +60,12 @@ public class HealAutoConfiguration {
   public HealthRegistry healHealthRegistry(HealClock clock, HealProperties properties, ApplicationContext context,
       ObjectProvider<HealthCheckRegistration> registrations, ObjectProvider<RegistryContributor> contributors) {
     HealthRegistry registry = HealthRegistry.builder().clock(clock).build();
-    Map<String, HealthCheck> checks = context.getBeansOfType(HealthCheck.class, false, false);
-    checks.forEach((name, check) -> registry.register(
-        ChecksFromProperties.config(name, properties.getChecks().get(name), properties.getCheckDefaults()), check));
+    // By name, and the bean looked up when the check first runs: a check bean may depend on a bean
+    // heal proxies (which needs Resilience, which needs this registry) without a cycle.
+    for (String name : context.getBeanNamesForType(HealthCheck.class, false, false)) {
+      registry.register(ChecksFromProperties.config(name, properties.getChecks().get(name), properties.getCheckDefaults()),
+          new LazyCheck(context, name));
+    }
     registrations.orderedStream().forEach(r -> registry.register(r.config(), r.check()));
     contributors.orderedStream().forEach(c -> c.contribute(registry));
     return registry;
@@ -111,9 +114,11 @@ public class HealAutoConfiguration {
   /** heal-resilience's policies from {@code resilience4j.*} / {@code heal.resilience.*}, signalling the healer. */
   @Bean
   @ConditionalOnMissingBean
-  public Resilience healResilience(HealClock clock, Healer healer, HealthRegistry registry,
+  public Resilience healResilience(HealClock clock, ObjectProvider<Healer> healer, HealthRegistry registry,
       ConfigurableEnvironment environment, ObjectProvider<MeterRegistry> meters) {
-    Resilience.Builder b = Resilience.builder().clock(clock).signals(healer).healthRegistry(registry)
+    // Signals reach the healer through its provider: a plan bean may use a bean heal proxies.
+    Resilience.Builder b = Resilience.builder().clock(clock).signals(s -> healer.getObject().accept(s))
+        .healthRegistry(registry)
         .config(ResilienceConfig.fromProperties(ResilienceEnvironment.read(environment)));
     meters.ifAvailable(b::meterRegistry);
     return b.build();

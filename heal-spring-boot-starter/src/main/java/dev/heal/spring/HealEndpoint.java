@@ -2,7 +2,8 @@ package dev.heal.spring;
 
 import dev.heal.core.healer.ControlState;
 import dev.heal.core.healer.Healer;
-import dev.heal.core.healer.Journal;
+import dev.heal.core.healer.Episode;
+import dev.heal.core.healer.StepRecord;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -61,13 +62,54 @@ public class HealEndpoint {
    * @param droppedEvents events not delivered to listeners because their queue was full
    * @param listenerFailures listener callbacks that threw
    */
-  public record View(ControlState control, List<Map<String, Object>> episodes, long droppedEvents,
+  public record View(ControlState control, List<EpisodeView> episodes, long droppedEvents,
       long listenerFailures) {}
+
+  /**
+   * One episode on the wire.
+   *
+   * @param id the episode id
+   * @param plan the plan's name
+   * @param target what it repairs
+   * @param trigger the trigger's message
+   * @param detectedAt when it opened (ISO-8601)
+   * @param outcome how it ended, or null while open
+   * @param endedAt when it ended (ISO-8601), or null while open
+   * @param dryRun whether it ran in dry-run
+   * @param steps its step attempts, in order
+   */
+  public record EpisodeView(String id, String plan, String target, String trigger, String detectedAt,
+      @Nullable String outcome, @Nullable String endedAt, boolean dryRun, List<StepView> steps) {
+    static EpisodeView of(Episode e) {
+      return new EpisodeView(e.id(), e.plan(), e.target(), e.trigger().message(), e.detectedAt().toString(),
+          e.outcome().map(Enum::name).orElse(null), e.endedAt().map(Object::toString).orElse(null), e.dryRun(),
+          e.steps().stream().map(StepView::of).toList());
+    }
+  }
+
+  /**
+   * One step attempt on the wire.
+   *
+   * @param name the step's name
+   * @param action the action's name
+   * @param attempt which attempt, from 1
+   * @param status its result, or null while it runs
+   * @param message what it said
+   * @param verified whether the repair was verified
+   * @param dryRun whether it was a dry run
+   */
+  public record StepView(String name, String action, int attempt, @Nullable String status, String message,
+      boolean verified, boolean dryRun) {
+    static StepView of(StepRecord r) {
+      return new StepView(r.name(), r.action(), r.attempt(), r.status().map(Enum::name).orElse(null), r.message(),
+          r.verified(), r.dryRun());
+    }
+  }
 
   /** The healer's state now. */
   @ReadOperation
   public View heal() {
-    return new View(healer.control(), healer.journal().recent(50).stream().map(Journal::toMap).toList(),
+    return new View(healer.control(), healer.journal().recent(50).stream().map(EpisodeView::of).toList(),
         healer.droppedEvents(), healer.listenerFailures());
   }
 

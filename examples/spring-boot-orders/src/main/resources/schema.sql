@@ -1,0 +1,6 @@
+CREATE TABLE IF NOT EXISTS orders (
+  id VARCHAR(36) PRIMARY KEY,
+  customer_id VARCHAR(64) NOT NULL,
+  amount DECIMAL(12, 2) NOT NULL,
+  payment VARCHAR(16) NOT NULL
+);
