@@ -44,7 +44,7 @@ import org.springframework.context.annotation.Configuration;
 class HealAutoConfigurationTest {
   private final ApplicationContextRunner runner = new ApplicationContextRunner()
       .withConfiguration(AutoConfigurations.of(HealAutoConfiguration.class, HealActuatorAutoConfiguration.class,
-          HealAopAutoConfiguration.class));
+          HealAopAutoConfiguration.class, HealKubernetesAutoConfiguration.class));
 
   private final ApplicationContextRunner actuator = runner.withConfiguration(AutoConfigurations.of(
       ApplicationAvailabilityAutoConfiguration.class, AvailabilityHealthContributorAutoConfiguration.class,
@@ -230,10 +230,10 @@ class HealAutoConfigurationTest {
 
   @Test
   void chosenIndicatorsRunInHealsBackgroundAndActuatorAnswersTheCachedResult() {
-    AtomicInteger calls = new AtomicInteger();
+    java.util.Set<Thread> callers = java.util.concurrent.ConcurrentHashMap.newKeySet();
     actuator.withBean("slowHealthIndicator", HealthIndicator.class, () -> () -> {
-          calls.incrementAndGet();
-          return Health.up().withDetail("n", calls.get()).build();
+          callers.add(Thread.currentThread());
+          return Health.up().withDetail("checked", true).build();
         })
         .withPropertyValues("heal.actuator.background=slow")
         .run(c -> {
@@ -241,10 +241,11 @@ class HealAutoConfigurationTest {
           assertThat(registry.checkNames()).contains("slow");
           HealthIndicator seen = (HealthIndicator) c.getBean(HealthContributorRegistry.class).getContributor("slow");
           assertThat(seen).isInstanceOf(dev.heal.spring.internal.CachedHealthIndicator.class);
-          int before = calls.get();
-          seen.health();
-          seen.health();
-          assertThat(calls.get()).as("Actuator's answer does not call the indicator").isEqualTo(before);
+          org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+              .until(() -> seen.health().getStatus().equals(Status.UP));
+          assertThat(seen.health().getDetails()).containsEntry("checked", true);
+          assertThat(callers).as("only heal's check threads call the indicator").isNotEmpty()
+              .doesNotContain(Thread.currentThread());
         });
   }
 
@@ -284,5 +285,44 @@ class HealAutoConfigurationTest {
         assertThat(c.getBean(HealEndpoint.class).operate("refill-budget", null, null, null, null).getStatus())
             .isEqualTo(200));
     actuator.run(c -> assertThat(c).doesNotHaveBean(HealEndpoint.class));
+  }
+
+  private static io.fabric8.kubernetes.client.KubernetesClient offlineClient() {
+    return new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(
+        new io.fabric8.kubernetes.client.ConfigBuilder().withMasterUrl("http://127.0.0.1:1").build()).build();
+  }
+
+  @Test
+  void inKubernetesHealK8sRecordsDecisionsAsEventsReusingTheApplicationsClient() {
+    io.fabric8.kubernetes.client.KubernetesClient mine = offlineClient();
+    runner.withPropertyValues("spring.main.cloud-platform=kubernetes")
+        .withBean(io.fabric8.kubernetes.client.KubernetesClient.class, () -> mine)
+        .withBean(dev.heal.k8s.KubernetesEnvironment.class, () -> dev.heal.k8s.KubernetesEnvironment.of("shop", "orders-1", null))
+        .run(c -> {
+          assertThat(c).hasSingleBean(dev.heal.k8s.HealerEvents.class).hasSingleBean(dev.heal.k8s.KubernetesEvents.class);
+          assertThat(c.getBean(io.fabric8.kubernetes.client.KubernetesClient.class)).isSameAs(mine);
+          assertThat(c.getBean(dev.heal.k8s.KubernetesEvents.class).instance()).isEqualTo("orders-1");
+        });
+    mine.close();
+  }
+
+  @Test
+  void outsideKubernetesOrWithoutHealK8sNothingOfItIsConfigured() {
+    runner.run(c -> assertThat(c).doesNotHaveBean(dev.heal.k8s.HealerEvents.class)
+        .doesNotHaveBean(dev.heal.k8s.KubernetesEnvironment.class));
+    runner.withPropertyValues("spring.main.cloud-platform=kubernetes")
+        .withClassLoader(new FilteredClassLoader(dev.heal.k8s.KubernetesEvents.class))
+        .run(c -> assertThat(c).hasSingleBean(Healer.class).doesNotHaveBean(dev.heal.k8s.HealerEvents.class));
+  }
+
+  @Test
+  void inKubernetesWithoutTheDownwardApiTheStartupSaysWhatToSet() {
+    io.fabric8.kubernetes.client.KubernetesClient mine = offlineClient();
+    runner.withPropertyValues("spring.main.cloud-platform=kubernetes")
+        .withBean(io.fabric8.kubernetes.client.KubernetesClient.class, () -> mine)
+        .withBean(dev.heal.k8s.KubernetesEnvironment.class,
+            () -> dev.heal.k8s.KubernetesEnvironment.outside("not running in a Kubernetes cluster"))
+        .run(c -> assertThat(c).hasFailed().getFailure().hasStackTraceContaining("POD_NAME and POD_NAMESPACE"));
+    mine.close();
   }
 }
