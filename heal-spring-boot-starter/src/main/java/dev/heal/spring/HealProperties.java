@@ -39,6 +39,7 @@ public class HealProperties {
   private final Actuator actuator = new Actuator();
   private final Endpoint endpoint = new Endpoint();
   private final Aop aop = new Aop();
+  private final Intake intake = new Intake();
 
   public boolean isEnabled() {
     return enabled;
@@ -106,6 +107,10 @@ public class HealProperties {
 
   public Aop getAop() {
     return aop;
+  }
+
+  public Intake getIntake() {
+    return intake;
   }
 
   /** The global action budget: at most {@code actions} per {@code window}, refilled continuously. */
@@ -281,6 +286,33 @@ public class HealProperties {
 
     public void setEnabled(boolean enabled) {
       this.enabled = enabled;
+    }
+  }
+
+  /** The Alertmanager intake: {@code POST /heal/alerts} on the management port (needs heal-http). */
+  public static class Intake {
+    /**
+     * Bearer token Alertmanager sends (at least 16 characters); the intake is off without one. Put
+     * it in a Secret, e.g. {@code heal.intake.token: ${HEAL_ALERT_TOKEN}}.
+     */
+    private String token;
+    /** Largest webhook body accepted, in bytes. */
+    private int maxBodyBytes = 256 * 1024;
+
+    public String getToken() {
+      return token;
+    }
+
+    public void setToken(String token) {
+      this.token = token;
+    }
+
+    public int getMaxBodyBytes() {
+      return maxBodyBytes;
+    }
+
+    public void setMaxBodyBytes(int maxBodyBytes) {
+      this.maxBodyBytes = maxBodyBytes;
     }
   }
 }

@@ -67,6 +67,19 @@ public class TestApp {
         .then(Actions.drain(registry)).verifyWithin(Duration.ofMinutes(1)).build();
   }
 
+  /** Alerts that reached a plan through the intake. */
+  @Bean
+  AtomicInteger alertActions() {
+    return new AtomicInteger();
+  }
+
+  @Bean
+  RecoveryPlan onHighErrorRate(AtomicInteger alertActions) {
+    return RecoveryPlan.when(Trigger.alert("alertname=HighErrorRate")).named("on-high-error-rate")
+        .then(dev.heal.core.healer.Action.run("countAlert", alertActions::incrementAndGet))
+        .verifyWithin(Duration.ofMinutes(1)).build();
+  }
+
   @Bean
   SecurityFilterChain security(HttpSecurity http) throws Exception {
     http.securityMatcher(EndpointRequest.toAnyEndpoint())
