@@ -2,14 +2,14 @@
 # Runs wrk against /readyz of heal's Jetty probe server, the JDK HttpServer variant and a bare Jetty
 # handler, one after the other in one run, plus heal's server with a hanging check and with 200
 # trickling connections (and the JDK variant with them, to show what they do to it).
-# Usage: heal-benchmarks/scripts/wrk-probes.sh [seconds]   (after ./mvnw -pl heal-benchmarks -am package)
+# Usage: heal-benchmarks/wrk/probes.sh [seconds]   (after ./mvnw -pl heal-benchmarks -am package)
 set -euo pipefail
 seconds="${1:-30}"
 jar="$(dirname "$0")/../target/benchmarks.jar"
 port=18081
 run() {
   local variant="$1" hang="$2" trickle="$3"
-  java -cp "$jar" dev.heal.benchmarks.ProbeLoadTarget "$variant" "$port" "$hang" "$trickle" > /tmp/heal-wrk-target.log 2>&1 &
+  java -XX:+UseParallelGC -Xms256m -Xmx256m -cp "$jar" dev.heal.benchmarks.ProbeLoadTarget "$variant" "$port" "$hang" "$trickle" > /tmp/heal-wrk-target.log 2>&1 &
   local pid=$!
   for _ in $(seq 1 100); do
     if curl -s -o /dev/null "http://127.0.0.1:$port/readyz"; then break; fi
