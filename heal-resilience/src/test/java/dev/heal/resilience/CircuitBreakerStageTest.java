@@ -158,4 +158,39 @@ class CircuitBreakerStageTest {
         .containsExactly("circuit breaker 'backend' changed from CLOSED to OPEN",
             "circuit breaker 'backend' changed from OPEN to HALF_OPEN");
   }
+
+  /**
+   * One retry rule for both paths (issue 13, item 8): an Exception is retried, an Error never is,
+   * synchronously or asynchronously (the asynchronous stage used to retry Errors).
+   */
+  @Test
+  void anErrorIsNeverRetriedAndAnExceptionIsOnBothPaths() throws Exception {
+    Resilience r = Resilience.builder().clock(clock)
+        .retry("again", b -> b.maxAttempts(3).waitDuration(Duration.ZERO)).build();
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    Supplier<String> syncError = r.<String>decorate(() -> {
+      calls.incrementAndGet();
+      throw new AssertionError("bad");
+    }).withRetry("again").build();
+    assertThatThrownBy(syncError::get).isInstanceOf(AssertionError.class);
+    assertThat(calls.getAndSet(0)).isEqualTo(1);
+    Supplier<CompletionStage<String>> asyncError = r.decorateCompletionStage(() -> {
+      calls.incrementAndGet();
+      return CompletableFuture.<String>failedFuture(new AssertionError("bad"));
+    }).withRetry("again").build();
+    CompletableFuture<String> f = asyncError.get().toCompletableFuture();
+    clock.runDueTasks();
+    assertThatThrownBy(f::get).hasCauseInstanceOf(AssertionError.class);
+    assertThat(calls.getAndSet(0)).isEqualTo(1);
+    Supplier<CompletionStage<String>> asyncException = r.decorateCompletionStage(() -> {
+      calls.incrementAndGet();
+      return CompletableFuture.<String>failedFuture(new IllegalStateException("down"));
+    }).withRetry("again").build();
+    CompletableFuture<String> g = asyncException.get().toCompletableFuture();
+    for (int i = 0; i < 3; i++) {
+      clock.runDueTasks();
+    }
+    assertThatThrownBy(g::get).hasCauseInstanceOf(IllegalStateException.class);
+    assertThat(calls.get()).isEqualTo(3);
+  }
 }
