@@ -46,6 +46,7 @@ public final class ResilienceReference implements ReferenceCatalog {
             .field("healthRegistry", "")
             .field("healthCheckInterval", "")
             .field("meterRegistry", "")
+            .set("resilience4jCircuitBreakerMeters", false, "")
             .field("episodeQuietPeriod", "")
             .set("circuitBreaker", "heal's defaults (`Resilience.defaultCircuitBreakerConfig()`); "
                 + "declared in a file: resilience4j's, see the file keys", "").fileKey(CB + "*")
