@@ -36,13 +36,15 @@ resource "kubernetes_secret_v1" "orders_service" {
 
   type = "Opaque"
 
-  # An empty Slack URL leaves the key out (the pods read it as optional) instead of storing "".
+  # An empty Slack URL or read token leaves its key out (the pods read both as optional) instead
+  # of storing "".
   data = merge(
     {
       "db-password" = var.db_password
       "alert-token" = var.alert_token
     },
-    var.slack_webhook_url == "" ? {} : { "slack-webhook-url" = var.slack_webhook_url }
+    var.slack_webhook_url == "" ? {} : { "slack-webhook-url" = var.slack_webhook_url },
+    var.read_token == "" ? {} : { "read-token" = var.read_token }
   )
 }
 

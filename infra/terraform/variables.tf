@@ -80,6 +80,18 @@ variable "alert_token" {
   }
 }
 
+variable "read_token" {
+  description = "Bearer token for reading heal's /heal/episodes and /health details on orders-service; empty leaves those reads closed."
+  type        = string
+  sensitive   = true
+  default     = ""
+
+  validation {
+    condition     = var.read_token == "" || length(var.read_token) >= 32
+    error_message = "read_token must be empty or at least 32 characters (e.g. openssl rand -hex 32)."
+  }
+}
+
 variable "slack_webhook_url" {
   description = "Slack incoming-webhook URL for heal's and Alertmanager's notifications; empty turns Slack off."
   type        = string

@@ -4,15 +4,15 @@ import dev.heal.core.health.CheckKind;
 import dev.heal.core.health.HealthCheckConfig;
 import dev.heal.core.health.HealthRegistry;
 import dev.heal.core.health.HealthResult;
-import dev.heal.core.http.HttpResponse;
-import dev.heal.core.http.ProbeHandler;
 import dev.heal.core.time.InlineExecutorService;
 import dev.heal.core.time.ManualClock;
+import dev.heal.http.HttpRequest;
+import dev.heal.http.HttpResponse;
+import dev.heal.http.ProbeHandler;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -74,7 +74,7 @@ public class ProbeBenchmark {
   /** A whole /readyz dispatch through the handler, without the socket. */
   @Benchmark
   public HttpResponse readyzDispatch() throws IOException {
-    return handler.dispatch("GET", "/readyz", "", Map.of(), EMPTY, -1);
+    return handler.dispatch("GET", "/readyz", "", HttpRequest.Headers.NONE, EMPTY, -1);
   }
 
   /**

@@ -59,7 +59,6 @@ public final class ProbeServer implements AutoCloseable {
     QueuedThreadPool io = new QueuedThreadPool(b.ioThreads, Math.min(2, b.ioThreads));
     io.setName("heal-http-io");
     io.setDaemon(true);
-    io.setReservedThreads(0);
     this.server = new Server(io);
     server.setStopTimeout(b.shutdownGrace.toMillis());
     HttpConfiguration http = new HttpConfiguration();

@@ -24,7 +24,7 @@ class PublishedArtifactsTest {
   void everyPublishedModuleHasItsJarSourcesJavadocModuleNameAndFlattenedPom() {
     PublishedArtifacts release = new PublishedArtifacts(ReferenceDocTest.ROOT);
     assertThat(release.published()).extracting(PublishedArtifacts.Module::artifactId)
-        .contains("heal-bom", "heal-core", "heal-resilience", "heal-k8s", "heal-chaos-testkit",
+        .contains("heal-bom", "heal-core", "heal-http", "heal-resilience", "heal-k8s", "heal-chaos-testkit",
             "heal-spring-boot-starter")
         .doesNotContain("heal-benchmarks", "heal-release-check", "heal-example-demo", "heal-infra-tests");
     assertThat(release.problems()).isEmpty();

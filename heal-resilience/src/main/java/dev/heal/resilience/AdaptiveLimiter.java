@@ -1,11 +1,14 @@
 package dev.heal.resilience;
 
 import dev.heal.core.time.HealClock;
+import dev.heal.resilience.internal.AsyncInvoker;
+import dev.heal.resilience.internal.Invoker;
+import dev.heal.resilience.internal.Stages;
+import java.lang.reflect.UndeclaredThrowableException;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -40,6 +43,7 @@ import java.util.function.Supplier;
  * takes a short lock to fold the sample into the window.
  */
 public final class AdaptiveLimiter {
+  private static final Object[] NO_ARGS = new Object[0];
   /** Returned by {@link #tryAcquire(Priority)} when the call is shed. */
   public static final long REJECTED = Long.MIN_VALUE;
 
@@ -183,51 +187,38 @@ public final class AdaptiveLimiter {
 
   /**
    * resilience4j-style decorator: the returned supplier admits each call through this limiter at
-   * {@code priority} or throws {@link CallRejectedException}. Thread-safe if {@code call} is.
+   * {@code priority} or throws {@link CallRejectedException}. The same stage as a proxy's or
+   * decorator's {@code @AdaptiveLimit}. Thread-safe if {@code call} is.
    */
-  public <T> Supplier<T> decorateSupplier(Priority priority,
-      Supplier<T> call) {
+  @SuppressWarnings("unchecked")
+  public <T> Supplier<T> decorateSupplier(Priority priority, Supplier<T> call) {
     Objects.requireNonNull(priority, "priority");
     Objects.requireNonNull(call, "call");
-    String message = "adaptive limit '" + name + "' shed a " + priority + " call";
+    Invoker staged = Stages.adaptiveLimit(this, priority, () -> {}, args -> call.get());
     return () -> {
-      long start = tryAcquire(priority);
-      if (start == REJECTED) {
-        throw new CallRejectedException(name, message);
-      }
       try {
-        return call.get();
-      } finally {
-        release(start);
+        return (T) staged.invoke(NO_ARGS);
+      } catch (RuntimeException | Error e) {
+        throw e;
+      } catch (Throwable t) { // a Supplier cannot throw checked exceptions
+        throw new UndeclaredThrowableException(t);
       }
     };
   }
 
   /**
    * resilience4j-style decorator for asynchronous calls: the permit is held until the stage
-   * completes; a shed call returns a stage failed with {@link CallRejectedException}.
+   * completes; a shed call returns a stage failed with {@link CallRejectedException}. The same
+   * stage as a proxy's or decorator's {@code @AdaptiveLimit} on a {@code CompletionStage} method.
    */
-  public <T> Supplier<CompletionStage<T>>
-      decorateCompletionStage(Priority priority,
-          Supplier<CompletionStage<T>> call) {
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public <T> Supplier<CompletionStage<T>> decorateCompletionStage(Priority priority,
+      Supplier<CompletionStage<T>> call) {
     Objects.requireNonNull(priority, "priority");
     Objects.requireNonNull(call, "call");
-    String message = "adaptive limit '" + name + "' shed a " + priority + " call";
-    return () -> {
-      long start = tryAcquire(priority);
-      if (start == REJECTED) {
-        return CompletableFuture.failedFuture(
-            new CallRejectedException(name, message));
-      }
-      CompletionStage<T> s;
-      try {
-        s = call.get();
-      } catch (RuntimeException | Error e) {
-        release(start);
-        throw e;
-      }
-      return s.whenComplete((r, e) -> release(start));
-    };
+    AsyncInvoker staged = Stages.adaptiveLimitAsync(this, priority, () -> {},
+        args -> (CompletionStage) call.get());
+    return () -> (CompletionStage<T>) (CompletionStage) staged.invoke(NO_ARGS);
   }
 
   /** The current limit (before priority shares), within [minLimit, maxLimit]. */

@@ -32,7 +32,7 @@ final class Pipelines {
       AdaptiveLimiter l = require(r.adaptiveLimiter(s.adaptiveLimit), s, "@AdaptiveLimit",
           "adaptive limit", s.adaptiveLimit, r.adaptiveLimiters().keySet());
       i = fb(Stages.adaptiveLimit(l, s.priority,
-          r.signaller(ResilienceSignals.ADAPTIVE_LIMIT, l.name(), ResilienceSignals.REJECTED), i),
+          r.signaller(ResilienceSignals.ADAPTIVE_LIMIT, l.name(), ResilienceSignals.REJECTED)::onEvent, i),
           s.adaptiveLimitFallback, r);
     }
     if (s.bulkhead != null) {
@@ -80,7 +80,7 @@ final class Pipelines {
       AdaptiveLimiter l = require(r.adaptiveLimiter(s.adaptiveLimit), s, "@AdaptiveLimit",
           "adaptive limit", s.adaptiveLimit, r.adaptiveLimiters().keySet());
       i = fbAsync(Stages.adaptiveLimitAsync(l, s.priority,
-          r.signaller(ResilienceSignals.ADAPTIVE_LIMIT, l.name(), ResilienceSignals.REJECTED), i),
+          r.signaller(ResilienceSignals.ADAPTIVE_LIMIT, l.name(), ResilienceSignals.REJECTED)::onEvent, i),
           s.adaptiveLimitFallback, r);
     }
     if (s.bulkhead != null) {

@@ -134,7 +134,8 @@ public final class Resilience {
     }
     this.meters = new ResilienceMeters(this);
     if (b.meterRegistry != null) {
-      meters.bindTo(b.meterRegistry, observers, retryBudgets, adaptiveLimiters, degraded);
+      meters.bindTo(b.meterRegistry, observers, retryBudgets, adaptiveLimiters, degraded,
+          b.resilience4jCircuitBreakerMeters);
     }
   }
 
@@ -310,6 +311,7 @@ public final class Resilience {
     private HealthRegistry healthRegistry;
     private Duration healthCheckInterval = Duration.ofSeconds(5);
     private MeterRegistry meterRegistry;
+    private boolean resilience4jCircuitBreakerMeters;
     private Duration episodeQuietPeriod = Duration.ofSeconds(5);
     final Policies policies = new Policies();
 
@@ -348,6 +350,21 @@ public final class Resilience {
     /** Binds resilience4j's and heal's meters to {@code registry}. Default: no meters. */
     public Builder meterRegistry(MeterRegistry registry) {
       this.meterRegistry = Objects.requireNonNull(registry, "registry");
+      return this;
+    }
+
+    /**
+     * Also registers resilience4j's standard circuit breaker meters ({@code TaggedCircuitBreakerMetrics}:
+     * the {@code resilience4j.circuitbreaker.calls} timer, {@code .slow.calls} and the rest) on the
+     * {@link #meterRegistry meter registry}, for dashboards and alerts written against
+     * resilience4j-micrometer. heal's own meters keep their names; where both define the same gauge
+     * (state, rates, buffered calls) heal's is registered first and is the one exported, and the
+     * not-permitted counter is resilience4j's event-driven one, cumulative as heal's is.
+     * <b>Cost:</b> the timer subscribes to each breaker's events, so resilience4j then builds an
+     * event object per call (docs/benchmarks.md gives the measured price). Default: off.
+     */
+    public Builder resilience4jCircuitBreakerMeters(boolean enabled) {
+      this.resilience4jCircuitBreakerMeters = enabled;
       return this;
     }
 

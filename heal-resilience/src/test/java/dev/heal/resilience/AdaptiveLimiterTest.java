@@ -222,4 +222,26 @@ class AdaptiveLimiterTest {
     assertThatThrownBy(() -> AdaptiveLimitConfig.builder().probeInterval(30).build())
         .hasMessageContaining("probeInterval");
   }
+
+  /**
+   * Issue 13, item 8: the asynchronous adaptive-limit stage (the one behind proxies, decorators and
+   * these decorators) caught only RuntimeException, so a call that threw an Error instead of
+   * returning a stage kept its permit forever.
+   */
+  @Test
+  void anAsyncCallThatThrowsAnErrorInsteadOfReturningAStageGivesItsPermitBack() {
+    AdaptiveLimiter l = new AdaptiveLimiter("db", AdaptiveLimitConfig.builder().minLimit(1)
+        .initialLimit(1).maxLimit(1).build(), new ManualClock());
+    var async = l.<String>decorateCompletionStage(Priority.NORMAL, () -> {
+      throw new AssertionError("broken before returning a stage");
+    });
+    assertThatThrownBy(async::get).isInstanceOf(AssertionError.class);
+    assertThat(l.inFlight()).isZero();
+    var sync = l.<String>decorateSupplier(Priority.NORMAL, () -> {
+      throw new StackOverflowError("deep");
+    });
+    assertThatThrownBy(sync::get).isInstanceOf(StackOverflowError.class);
+    assertThat(l.inFlight()).isZero();
+    assertThat(l.admitted()).isEqualTo(2);
+  }
 }

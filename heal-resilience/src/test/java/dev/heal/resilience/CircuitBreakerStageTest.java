@@ -118,4 +118,79 @@ class CircuitBreakerStageTest {
     cb[0].transitionToOpenState();
     assertThat(delivered).containsExactly("OPEN", "HALF_OPEN");
   }
+
+  /**
+   * heal reports transitions without subscribing to resilience4j's publisher (a subscriber makes
+   * resilience4j build an event on every call): with meters, health check and signals wired, the
+   * state machine behind the front has no consumer.
+   */
+  @Test
+  void healSubscribesNothingToResilience4jsEventPublisher() {
+    Resilience r = Resilience.builder().clock(clock).signals(sink)
+        .meterRegistry(new io.micrometer.core.instrument.simple.SimpleMeterRegistry())
+        .healthRegistry(dev.heal.core.health.HealthRegistry.builder().clock(clock).build())
+        .circuitBreaker("backend").build();
+    var front = (dev.heal.resilience.internal.HealCircuitBreaker) r.circuitBreaker("backend").orElseThrow();
+    assertThat(((io.github.resilience4j.core.EventProcessor<?>) front.delegate().getEventPublisher())
+        .hasConsumers()).isFalse();
+    front.transitionToOpenState();
+    assertThat(sink.from(ResilienceSignals.CIRCUIT_BREAKER)).hasSize(1);
+  }
+
+  /**
+   * The documented consequence: a transition resilience4j makes without a call through the front
+   * is reported at the next call or poll (the health check and the state gauge call
+   * {@code getState()}), not before; the lazy OPEN → HALF_OPEN after the wait is made inside a
+   * permission request, and reported by it.
+   */
+  @Test
+  void aTransitionMadeBehindTheFrontIsReportedAtTheNextCallOrPoll() {
+    Resilience r = resilience();
+    var front = (dev.heal.resilience.internal.HealCircuitBreaker) r.circuitBreaker("backend").orElseThrow();
+    front.delegate().transitionToOpenState();
+    assertThat(sink.from(ResilienceSignals.CIRCUIT_BREAKER)).isEmpty();
+    assertThat(front.getState()).isEqualTo(State.OPEN); // the poll
+    assertThat(sink.from(ResilienceSignals.CIRCUIT_BREAKER)).extracting(Signal::message)
+        .containsExactly("circuit breaker 'backend' changed from CLOSED to OPEN");
+    clock.advance(Duration.ofSeconds(31));
+    assertThat(front.tryAcquirePermission()).isTrue(); // resilience4j goes HALF_OPEN inside it
+    assertThat(sink.from(ResilienceSignals.CIRCUIT_BREAKER)).extracting(Signal::message)
+        .containsExactly("circuit breaker 'backend' changed from CLOSED to OPEN",
+            "circuit breaker 'backend' changed from OPEN to HALF_OPEN");
+  }
+
+  /**
+   * One retry rule for both paths (issue 13, item 8): an Exception is retried, an Error never is,
+   * synchronously or asynchronously (the asynchronous stage used to retry Errors).
+   */
+  @Test
+  void anErrorIsNeverRetriedAndAnExceptionIsOnBothPaths() throws Exception {
+    Resilience r = Resilience.builder().clock(clock)
+        .retry("again", b -> b.maxAttempts(3).waitDuration(Duration.ZERO)).build();
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    Supplier<String> syncError = r.<String>decorate(() -> {
+      calls.incrementAndGet();
+      throw new AssertionError("bad");
+    }).withRetry("again").build();
+    assertThatThrownBy(syncError::get).isInstanceOf(AssertionError.class);
+    assertThat(calls.getAndSet(0)).isEqualTo(1);
+    Supplier<CompletionStage<String>> asyncError = r.decorateCompletionStage(() -> {
+      calls.incrementAndGet();
+      return CompletableFuture.<String>failedFuture(new AssertionError("bad"));
+    }).withRetry("again").build();
+    CompletableFuture<String> f = asyncError.get().toCompletableFuture();
+    clock.runDueTasks();
+    assertThatThrownBy(f::get).hasCauseInstanceOf(AssertionError.class);
+    assertThat(calls.getAndSet(0)).isEqualTo(1);
+    Supplier<CompletionStage<String>> asyncException = r.decorateCompletionStage(() -> {
+      calls.incrementAndGet();
+      return CompletableFuture.<String>failedFuture(new IllegalStateException("down"));
+    }).withRetry("again").build();
+    CompletableFuture<String> g = asyncException.get().toCompletableFuture();
+    for (int i = 0; i < 3; i++) {
+      clock.runDueTasks();
+    }
+    assertThatThrownBy(g::get).hasCauseInstanceOf(IllegalStateException.class);
+    assertThat(calls.get()).isEqualTo(3);
+  }
 }

@@ -105,4 +105,75 @@ class MetricsTest {
     assertThat(meters.get("heal.resilience.circuitbreaker.transitions").functionCounter()
         .count()).isEqualTo(2.0);
   }
+
+  /**
+   * Issue 13, item 8: the opt-in registers resilience4j's standard circuit breaker meters (the
+   * {@code resilience4j_circuitbreaker_calls_seconds} timer dashboards query) next to heal's, whose
+   * names do not change, and the not-permitted counter stays cumulative across periods.
+   */
+  @Test
+  void theOptInAddsResilience4jsStandardBreakerMetersAndKeepsHeals() {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    Resilience r = Resilience.builder().clock(new ManualClock()).meterRegistry(meters)
+        .resilience4jCircuitBreakerMeters(true)
+        .circuitBreaker("payments", b -> b.slidingWindowSize(2).minimumNumberOfCalls(2))
+        .build();
+    Supplier<String> ok = r.decorate(() -> "ok").withCircuitBreaker("payments").build();
+    Supplier<String> down = r.<String>decorate(() -> {
+      throw new IllegalStateException("down");
+    }).withCircuitBreaker("payments").build();
+    ok.get();
+    ok.get();
+    for (int i = 0; i < 4; i++) {
+      assertThatThrownBy(down::get).isInstanceOf(RuntimeException.class);
+    }
+    CircuitBreakerCounts counts = new CircuitBreakerCounts(meters);
+    assertThat(counts.timer("successful")).isEqualTo(2);
+    assertThat(counts.timer("failed")).as("the first failure opens the window of 2").isEqualTo(1);
+    assertThat(meters.get("heal.resilience.circuitbreaker.calls").tag("outcome", "rejected")
+        .functionCounter().count()).isEqualTo(3.0);
+    r.circuitBreaker("payments").orElseThrow().transitionToClosedState(); // a new period
+    assertThat(meters.get("resilience4j.circuitbreaker.not.permitted.calls").counter().count())
+        .as("cumulative, not resilience4j's per-period metrics count").isEqualTo(3.0);
+    assertThat(meters.find("resilience4j.circuitbreaker.slow.calls").gauges()).isNotEmpty();
+  }
+
+  private record CircuitBreakerCounts(SimpleMeterRegistry meters) {
+    long timer(String kind) {
+      return meters.get("resilience4j.circuitbreaker.calls").tag("kind", kind).timer().count();
+    }
+  }
+
+  /**
+   * Issue 13, item 8: {@code promtool check metrics} finds nothing wrong with the Prometheus scrape
+   * of every meter heal-resilience registers (every policy kind, the opt-in standard breaker
+   * meters, a degraded call), HELP text included.
+   */
+  @Test
+  void promtoolFindsNothingWrongWithThePrometheusScrape() throws Exception {
+    var prometheus = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+        io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+    Resilience r = Resilience.builder().clock(new ManualClock()).meterRegistry(prometheus)
+        .resilience4jCircuitBreakerMeters(true)
+        .features(feature -> false)
+        .circuitBreaker("payments").retry("payments", b -> b).bulkhead("payments", b -> b)
+        .rateLimiter("payments", b -> b).timeLimiter("payments", b -> b)
+        .retryBudget("payments", RetryBudgetConfig.ofDefaults())
+        .adaptiveLimit("payments", AdaptiveLimitConfig.ofDefaults())
+        .build();
+    r.decorate(() -> "ok").withRetry("payments").withCircuitBreaker("payments").withBulkhead("payments")
+        .withRateLimiter("payments").withAdaptiveLimit("payments", Priority.NORMAL).build().get();
+    String scrape = prometheus.scrape();
+    assertThat(scrape).contains("resilience4j_circuitbreaker_calls_seconds_count{",
+        "heal_resilience_circuitbreaker_calls_total{", "resilience4j_retry_calls_total{",
+        "heal_resilience_adaptive_limit{", "heal_resilience_retry_budget_available{");
+    Process promtool = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
+    try (var in = promtool.getOutputStream()) {
+      in.write(scrape.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    String report = new String(promtool.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(promtool.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("promtool finished").isTrue();
+    assertThat(report).as("promtool check metrics on:%n%s", scrape).isEmpty();
+    assertThat(promtool.exitValue()).isZero();
+  }
 }

@@ -28,7 +28,6 @@ class ResilienceConfigTest {
             waitDurationInOpenState: 30s
             slowCallDurationThreshold: 500ms
             slidingWindowType: TIME_BASED
-            slidingWindowSynchronizationStrategy: lock_free
             recordExceptions:
               - java.io.IOException
           ledger:
@@ -54,10 +53,11 @@ class ResilienceConfigTest {
           initialLimit: 4
           maxLimit: 40
         dependencyScope.ledger: INSTANCE
+        circuitbreaker.instances.payments.slidingWindowSynchronizationStrategy: lock_free
       """;
 
   @Test
-  void loadsResilience4jPropertyNamesFromYamlOnTopOfHealDefaults() {
+  void loadsResilience4jPropertyNamesFromYamlOnTopOfResilience4jsDefaults() {
     ResilienceConfig c = ResilienceConfig.fromYaml(YAML);
     CircuitBreakerConfig p = c.circuitBreaker("payments").orElseThrow();
     assertThat(p.getFailureRateThreshold()).isEqualTo(50f);
@@ -67,7 +67,7 @@ class ResilienceConfigTest {
     assertThat(p.getWaitIntervalFunctionInOpenState().apply(1)).isEqualTo(30_000L);
     assertThat(p.getSlidingWindowSynchronizationStrategy())
         .isEqualTo(SlidingWindowSynchronizationStrategy.LOCK_FREE);
-    assertThat(p.getSlowCallRateThreshold()).isEqualTo(80f);
+    assertThat(p.getSlowCallRateThreshold()).isEqualTo(100f); // resilience4j's default, as in Spring Boot
     assertThat(p.getRecordExceptionPredicate().test(new java.io.IOException())).isTrue();
 
     CircuitBreakerConfig ledger = c.circuitBreaker("ledger").orElseThrow();
@@ -96,14 +96,15 @@ class ResilienceConfigTest {
   }
 
   @Test
-  void retriesDefaultToExponentialBackoffWithJitter() {
+  void aRetryDeclaredInTheFileStartsFromResilience4jsDefaultsAndOneOnTheBuilderFromHeals() {
     ResilienceConfig c = ResilienceConfig.fromYaml(
         "resilience4j.retry.instances.x.maxAttempts: 4\n");
     var f = c.retry("x").orElseThrow().getIntervalBiFunction();
-    long first = f.apply(1, null);
-    long third = f.apply(3, null);
-    assertThat(first).isBetween(50L, 150L);
-    assertThat(third).isBetween(200L, 600L);
+    assertThat(f.apply(1, null)).isEqualTo(500L); // resilience4j's fixed 500 ms
+    assertThat(f.apply(3, null)).isEqualTo(500L);
+    var heal = Resilience.defaultRetryConfig().build().getIntervalBiFunction();
+    assertThat(heal.apply(1, null)).isBetween(50L, 150L);
+    assertThat(heal.apply(3, null)).isBetween(200L, 600L);
   }
 
   @Test
@@ -158,7 +159,16 @@ class ResilienceConfigTest {
     assertThatThrownBy(() -> ResilienceConfig.fromYaml(
         "resilience4j.circuitbreaker.instances.payments.failureRateThreshold: 150\n"))
         .isInstanceOf(ResilienceException.class)
-        .hasMessageStartingWith("resilience4j.circuitbreaker.instances.payments: ");
+        .hasMessageStartingWith("resilience4j.circuitbreaker.instances.payments.failureRateThreshold: "
+            + "failureRateThreshold must be between 1 and 100");
+    assertThatThrownBy(() -> ResilienceConfig.fromYaml("""
+        resilience4j.circuitbreaker.instances.payments:
+          enable-exponential-backoff: true
+          enable-randomized-wait: true
+          wait-duration-in-open-state: 1s
+        """))
+        .isInstanceOf(ResilienceException.class)
+        .hasMessageStartingWith("resilience4j.circuitbreaker.instances.payments: you can not enable");
     assertThatThrownBy(() -> ResilienceConfig.fromYaml(
         "heal.resilience.retrybudget.instances.db.ratio: 2\n"))
         .hasMessageStartingWith("heal.resilience.retrybudget.instances.db: ratio must be");

@@ -21,8 +21,9 @@ class ResilienceReferenceTest {
   void referenceListsExactlyTheKeysTheConfigFileAccepts() {
     Set<String> accepted = new TreeSet<>();
     ResilienceConfig.KNOWN.forEach((kind, props) -> props.forEach(p -> accepted.add(
-        (kind.equals("retrybudget") || kind.equals("adaptivelimit") ? "heal.resilience." : "resilience4j.")
-            + kind + ".instances.<name>." + p)));
+        "resilience4j." + kind + ".instances.<name>." + p)));
+    ResilienceConfig.HEAL_KNOWN.forEach((kind, props) -> props.forEach(p -> accepted.add(
+        "heal.resilience." + kind + ".instances.<name>." + p)));
     accepted.add("heal.resilience.dependencyScope.<name>");
     Set<String> documented = new TreeSet<>();
     reference.fileKeys().forEach(k -> documented.add(k.key()));
@@ -44,6 +45,8 @@ class ResilienceReferenceTest {
         value = d instanceof Duration duration ? duration.toString() : String.valueOf(d);
       }
       Properties p = new Properties();
+      // heal's breaker keys add to a breaker declared in the resilience4j section
+      p.setProperty("resilience4j.circuitbreaker.instances.payments.minimumNumberOfCalls", "10");
       p.setProperty(k.key().replace("<name>", "payments"), value);
       assertThatCode(() -> ResilienceConfig.fromProperties(p)).as(k.key() + "=" + value).doesNotThrowAnyException();
       loaded++;

@@ -131,6 +131,26 @@ class HelmChartIT {
     assertThatThrownBy(() -> render(t -> t.set("secrets.create", "true").set("secrets.dbPassword", "pw")
         .set("secrets.alertToken", "short")))
         .hasMessageContaining("secrets.alertToken of at least 32 characters");
+    assertThatThrownBy(() -> render(t -> t.set("secrets.create", "true").set("secrets.dbPassword", "pw")
+        .set("secrets.alertToken", "x".repeat(40)).set("secrets.readToken", "short")))
+        .hasMessageContaining("secrets.readToken must be empty or at least 32 characters");
+  }
+
+  /** Issue 12: the read token for /heal/episodes and /health details reaches orders-service only when set. */
+  @Test
+  void aReadTokenGoesIntoTheSecretUnderTheKeyOrdersServiceReads() {
+    UnaryOperator<TemplateCommand> secrets = t -> t.set("secrets.create", "true").set("secrets.dbPassword", "pw")
+        .set("secrets.alertToken", "t".repeat(64));
+    assertThat(one(objects(secrets), Secret.class, "orders-service-secrets").getStringData())
+        .doesNotContainKey("read-token");
+    List<HasMetadata> on = objects(t -> secrets.apply(t).set("secrets.readToken", "r".repeat(64)));
+    assertThat(one(on, Secret.class, "orders-service-secrets").getStringData()).containsEntry("read-token", "r".repeat(64));
+    var ref = one(on, Deployment.class, "orders-service").getSpec().getTemplate().getSpec().getContainers().get(0)
+        .getEnv().stream().filter(e -> e.getName().equals("HEAL_READ_TOKEN")).findFirst()
+        .orElseThrow(() -> new AssertionError("orders-service has no HEAL_READ_TOKEN")).getValueFrom().getSecretKeyRef();
+    assertThat(ref.getName()).isEqualTo("orders-service-secrets");
+    assertThat(ref.getKey()).isEqualTo("read-token");
+    assertThat(ref.getOptional()).as("a Secret without the key still starts the pod").isTrue();
   }
 
   /** Issue 16, item 7: an empty Slack URL must turn Slack off, not make Alertmanager retry against "". */

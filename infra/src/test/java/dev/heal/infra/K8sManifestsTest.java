@@ -209,6 +209,11 @@ class K8sManifestsTest {
     assertThat(env.get("ORDERS_DB_PASSWORD").getValueFrom().getSecretKeyRef().getKey()).isEqualTo("db-password");
     assertThat(env.get("HEAL_ALERT_TOKEN").getValueFrom().getSecretKeyRef().getKey()).isEqualTo("alert-token");
     assertThat(env.get("SLACK_WEBHOOK_URL").getValueFrom().getSecretKeyRef().getKey()).isEqualTo("slack-webhook-url");
+    // The read token is optional, so a Secret made before it existed still starts the pod (reads stay closed).
+    assertThat(env.get("HEAL_READ_TOKEN").getValueFrom().getSecretKeyRef().getKey()).isEqualTo("read-token");
+    assertThat(env.get("HEAL_READ_TOKEN").getValueFrom().getSecretKeyRef().getOptional()).isTrue();
+    assertThat(env.get("HEAL_ALERT_TOKEN").getValueFrom().getSecretKeyRef().getOptional()).as("the intake's token")
+        .isNotEqualTo(Boolean.TRUE);
 
     Secret template = one(Secret.class, "orders-service-secrets");
     assertThat(template.getStringData().values()).as("the template carries no real values").allMatch(String::isEmpty);

@@ -142,6 +142,17 @@ class TerraformIT {
     assertThat(data).contains("var.slack_webhook_url == \"\" ? {} : { \"slack-webhook-url\" = var.slack_webhook_url }");
   }
 
+  /** Issue 12: the read token is optional (the pods read it as optional); empty leaves its key out. */
+  @Test
+  void anEmptyReadTokenLeavesTheSecretKeyOut() {
+    String data = merged.at("/resource/kubernetes_secret_v1/orders_service/0/data").asString();
+    assertThat(data).contains("var.read_token == \"\" ? {} : { \"read-token\" = var.read_token }");
+    JsonNode variable = merged.at("/variable/read_token/0");
+    assertThat(variable.get("default").asString()).isEmpty();
+    assertThat(variable.at("/validation/0/condition").asString()).contains("var.read_token == \"\"")
+        .contains("length(var.read_token) >= 32");
+  }
+
   /** State holds the secrets: it must not sit in a local file. */
   @Test
   void stateGoesToARemoteBackend() {
@@ -167,7 +178,7 @@ class TerraformIT {
       }
     });
     assertThat(sensitive).containsEntry("db_password", true).containsEntry("alert_token", true)
-        .containsEntry("slack_webhook_url", true);
+        .containsEntry("read_token", true).containsEntry("slack_webhook_url", true);
     // Every variable a Secret's data reads is sensitive.
     merged.at("/resource/kubernetes_secret_v1").properties().forEach(s -> {
       Matcher m = VAR.matcher(s.getValue().get(0).get("data").asString());

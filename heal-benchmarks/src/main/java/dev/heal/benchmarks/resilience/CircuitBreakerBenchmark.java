@@ -42,6 +42,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * The {@code OnePercentFailures} rows fail every 100th call, through resilience4j's {@code
  * executeSupplier} and through heal's proxy.
  *
+ * <p>{@code healProxyStandardMeters} is heal's proxy on a heal instance built with {@code
+ * resilience4jCircuitBreakerMeters(true)} (resilience4j's {@code TaggedCircuitBreakerMetrics}, whose
+ * timer subscribes to the breaker's events).
+ *
  * <p>Every row counts the calls it makes; at the end of each fork the breaker must be CLOSED and,
  * for heal's rows, heal's counters must equal the calls made, or the fork fails.
  *
@@ -73,6 +77,12 @@ public class CircuitBreakerBenchmark {
     public String call() {
       return "ok";
     }
+  }
+
+  /** The same service behind a heal instance with resilience4j's standard breaker meters on. */
+  public interface StandardMetersService {
+    @io.github.resilience4j.circuitbreaker.annotation.CircuitBreaker(name = "proxiedStandardMeters")
+    String call();
   }
 
   /** The same service on a breaker the cold-window row resets every 100 calls. */
@@ -143,6 +153,8 @@ public class CircuitBreakerBenchmark {
   private CircuitBreaker r4jCold;
   private Supplier<String> r4jColdCall;
   private Resilience resilience;
+  private Resilience withStandardMeters;
+  private StandardMetersService healProxyStandardMeters;
   private CircuitBreaker r4jDefault;
   private CircuitBreaker r4jFailing;
   private CircuitBreaker healFailing;
@@ -188,6 +200,14 @@ public class CircuitBreakerBenchmark {
     healProxyFailing = resilience.proxy(FailingService.class, new FailingImpl());
     healProxyCold = resilience.proxy(ColdService.class, () -> "ok");
     healCold = resilience.circuitBreaker("proxiedCold").orElseThrow();
+    withStandardMeters = Resilience.builder()
+        .meterRegistry(new SimpleMeterRegistry())
+        .resilience4jCircuitBreakerMeters(true)
+        .healthRegistry(health)
+        .healthCheckInterval(Duration.ofMillis(100))
+        .circuitBreaker("proxiedStandardMeters")
+        .build();
+    healProxyStandardMeters = withStandardMeters.proxy(StandardMetersService.class, () -> "ok");
     health.start(); // the bridge reads every breaker's state and metrics every 100 ms
 
     failsafeBreaker = dev.failsafe.CircuitBreaker.ofDefaults();
@@ -208,6 +228,10 @@ public class CircuitBreakerBenchmark {
       requireClosed(cb);
       counted += cb.successes() + cb.failures() + cb.rejections();
     }
+    HealCircuitBreaker standard =
+        (HealCircuitBreaker) withStandardMeters.circuitBreaker("proxiedStandardMeters").orElseThrow();
+    requireClosed(standard);
+    counted += standard.successes() + standard.failures() + standard.rejections();
     long made = 0;
     for (Calls c : CALLERS) {
       made += c.made;
@@ -258,6 +282,13 @@ public class CircuitBreakerBenchmark {
   public String healProxy(Calls calls) {
     calls.made++;
     return healProxy.call();
+  }
+
+  /** heal's proxy with {@code resilience4jCircuitBreakerMeters(true)}: resilience4j's timer too. */
+  @Benchmark
+  public String healProxyStandardMeters(Calls calls) {
+    calls.made++;
+    return healProxyStandardMeters.call();
   }
 
   @Benchmark

@@ -10,9 +10,9 @@ import org.eclipse.jetty.io.Connection;
 /**
  * Closes connections that take too long to deliver a request head or a body: the defence against
  * clients that trickle bytes (which an idle timeout never catches, since they are never idle).
- * A connection's head deadline starts when it opens and again when a response completes; if bytes
- * of a next head have arrived and the head is still not complete when it passes, the connection
- * is closed. A connection that sends nothing is left to the idle timeout. A body deadline starts
+ * A head's deadline starts at the first sweep that sees a byte of it (so between 0 and one sweep
+ * period after that byte arrived); if the head is still not complete when it passes, the
+ * connection is closed. A connection that sends nothing is left to the idle timeout. A body deadline starts
  * when a body read begins. One sweeper thread checks every connection a few times per deadline.
  * Thread-safe. Not API.
  */
@@ -63,16 +63,19 @@ public final class Deadlines implements Connection.Listener, AutoCloseable {
 
     void check(long now) {
       long d = deadline;
-      if (d == Long.MAX_VALUE || now - d < 0) {
+      if (d == Long.MAX_VALUE) {
         return;
       }
       if (!inBody && connection.getBytesIn() == bytesAtIdle) {
-        // Idle between requests (or since opening): the idle timeout's business.
+        // No byte of a next head yet (idle between requests, or since opening): the idle timeout's
+        // business. The head's window starts at the first sweep that sees its bytes.
         deadline = now + headNanos;
         return;
       }
-      closedSlow++;
-      connection.getEndPoint().close();
+      if (now - d >= 0) {
+        closedSlow++;
+        connection.getEndPoint().close();
+      }
     }
   }
 

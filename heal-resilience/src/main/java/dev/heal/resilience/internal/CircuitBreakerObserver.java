@@ -4,7 +4,6 @@ import dev.heal.core.healer.Signal;
 import dev.heal.core.time.HealClock;
 import dev.heal.resilience.ResilienceSignals;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker.StateTransition;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
@@ -19,16 +18,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Watches one circuit breaker through resilience4j's own state-transition events, so every
- * transition is reported, flaps included (OPEN → HALF_OPEN → OPEN between two calls is two
- * transitions, not "no change"). Each becomes a {@link Signal}, an OpenTelemetry span event, a
- * log line and a call of the listeners.
+ * Reports the state changes of one circuit breaker that its front ({@link HealCircuitBreaker})
+ * notices by comparing resilience4j's state after every call, explicit transition and poll, not
+ * through resilience4j's event publisher: a subscriber there would make resilience4j build an
+ * event object on every recorded call. Each change becomes a {@link Signal}, an OpenTelemetry span
+ * event, a log line and a call of the listeners. What this misses is said on {@link
+ * HealCircuitBreaker}: a transition resilience4j makes on its own is reported at the next call or
+ * poll, and changes other threads make between two checks are reported as the one change seen.
  *
- * <p>Subscribing costs: resilience4j creates an event object for every recorded call once its
- * publisher has any consumer (docs/benchmarks.md, run 7, gives the measured price).
- *
- * <p>Thread-safe, and no lock is held while signals and listeners run. resilience4j publishes a
- * transition on the thread that made it; the observer queues it and delivers the queue on one
+ * <p>Thread-safe, and no lock is held while signals and listeners run. The front queues a change
+ * on the thread that noticed it; the observer delivers the queue on one
  * thread at a time, in the order the events were published, without ever waiting: a thread that
  * finds another one delivering leaves its transition to that thread. So a listener that blocks on
  * another thread which itself changes the breaker's state cannot deadlock, and a listener that
@@ -44,7 +43,7 @@ public final class CircuitBreakerObserver {
   private final SafeSink sink;
   private final HealClock clock;
   private final CopyOnWriteArrayList<BiConsumer<State, State>> listeners = new CopyOnWriteArrayList<>();
-  private final Queue<StateTransition> published = new ConcurrentLinkedQueue<>();
+  private final Queue<State[]> published = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean delivering = new AtomicBoolean();
   private final LongAdder delivered = new LongAdder();
 
@@ -52,9 +51,16 @@ public final class CircuitBreakerObserver {
     this.cb = cb;
     this.sink = sink;
     this.clock = clock;
-    cb.getEventPublisher().onStateTransition(e -> {
-      published.add(e.getStateTransition());
-      deliver();
+    cb.watch(new HealCircuitBreaker.Watcher() {
+      @Override
+      public void queue(State from, State to) {
+        published.add(new State[] {from, to});
+      }
+
+      @Override
+      public void deliver() {
+        CircuitBreakerObserver.this.deliver();
+      }
     });
   }
 
@@ -88,8 +94,8 @@ public final class CircuitBreakerObserver {
   private void deliver() {
     while (!published.isEmpty() && delivering.compareAndSet(false, true)) {
       try {
-        for (StateTransition t; (t = published.poll()) != null; ) {
-          report(t.getFromState(), t.getToState());
+        for (State[] t; (t = published.poll()) != null; ) {
+          report(t[0], t[1]);
         }
       } finally {
         delivering.set(false);

@@ -7,6 +7,7 @@ import dev.heal.resilience.RetryBudget;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.micrometer.tagged.CircuitBreakerMetricNames;
 import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedRateLimiterMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedTimeLimiterMetrics;
@@ -66,10 +67,16 @@ public final class ResilienceMeters {
     this.resilience = resilience;
   }
 
-  /** Binds every meter; {@code observers} etc. come from the {@link Resilience} being built. */
+  /**
+   * Binds every meter; {@code observers} etc. come from the {@link Resilience} being built. With
+   * {@code standardBreakerMeters}, resilience4j's {@code TaggedCircuitBreakerMetrics} is bound too,
+   * after heal's meters (so heal's are the ones registered where both define the same gauge); the
+   * not-permitted counter is then resilience4j's, an event-driven counter that is cumulative as
+   * heal's is (Micrometer refuses two counter types under one name).
+   */
   public void bindTo(MeterRegistry registry, Map<String, CircuitBreakerObserver> observers,
       Map<String, RetryBudget> budgets, Map<String, AdaptiveLimiter> limiters,
-      Map<String, LongAdder> degraded) {
+      Map<String, LongAdder> degraded, boolean standardBreakerMeters) {
     this.registry = registry;
     TaggedRetryMetrics.ofRetryRegistry(resilience.retryRegistry()).bindTo(registry);
     TaggedBulkheadMetrics.ofBulkheadRegistry(resilience.bulkheadRegistry()).bindTo(registry);
@@ -99,13 +106,15 @@ public final class ResilienceMeters {
           .tag("name", n).tag("kind", "failed")
           .description("The number of failed calls in the circuit breaker's window")
           .register(registry);
-      // heal's cumulative count: resilience4j's own restarts with every period, which would make
-      // this counter go backwards
-      FunctionCounter.builder(names.getNotPermittedCallsMetricName(), o,
-              CircuitBreakerObserver::rejections)
-          .tag("name", n).tag("kind", "not_permitted")
-          .description("The number of calls the circuit breaker did not permit, cumulative")
-          .register(registry);
+      if (!standardBreakerMeters) {
+        // heal's cumulative count: resilience4j's metrics count restarts with every period, which
+        // would make this counter go backwards
+        FunctionCounter.builder(names.getNotPermittedCallsMetricName(), o,
+                CircuitBreakerObserver::rejections)
+            .tag("name", n).tag("kind", "not_permitted")
+            .description("The number of calls the circuit breaker did not permit, cumulative")
+            .register(registry);
+      }
       FunctionCounter.builder(CIRCUIT_BREAKER_CALLS, o, CircuitBreakerObserver::successes)
           .tag("name", n).tag("outcome", "success").description(CALLS_HELP).register(registry);
       FunctionCounter.builder(CIRCUIT_BREAKER_CALLS, o, CircuitBreakerObserver::failures)
@@ -140,6 +149,9 @@ public final class ResilienceMeters {
       }
     });
     degraded.forEach(degradedCounter());
+    if (standardBreakerMeters) {
+      TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(resilience.circuitBreakerRegistry()).bindTo(registry);
+    }
   }
 
   /** Registers the counter of a feature first seen after binding. */

@@ -46,9 +46,12 @@ public final class ResilienceReference implements ReferenceCatalog {
             .field("healthRegistry", "")
             .field("healthCheckInterval", "")
             .field("meterRegistry", "")
+            .set("resilience4jCircuitBreakerMeters", false, "")
             .field("episodeQuietPeriod", "")
-            .set("circuitBreaker", "heal's defaults, see the file keys", "").fileKey(CB + "*")
-            .set("retry", "heal's defaults, see the file keys", "").fileKey(RETRY + "*")
+            .set("circuitBreaker", "heal's defaults (`Resilience.defaultCircuitBreakerConfig()`); "
+                + "declared in a file: resilience4j's, see the file keys", "").fileKey(CB + "*")
+            .set("retry", "heal's defaults (`Resilience.defaultRetryConfig()`); declared in a file: "
+                + "resilience4j's, see the file keys", "").fileKey(RETRY + "*")
             .set("bulkhead", "resilience4j's defaults", "",
         "Adds a named bulkhead (resilience4j `BulkheadConfig`).").fileKey(BULKHEAD + "*")
             .set("rateLimiter", "resilience4j's defaults", "",
@@ -86,8 +89,9 @@ public final class ResilienceReference implements ReferenceCatalog {
    */
   @Override
   public List<FileKey> fileKeys() {
-    CircuitBreakerConfig cb = Resilience.defaultCircuitBreakerConfig().build();
-    RetryConfig retry = Resilience.defaultRetryConfig().build();
+    // a file-declared instance starts from resilience4j's defaults, as resilience4j-spring-boot3's does
+    CircuitBreakerConfig cb = CircuitBreakerConfig.ofDefaults();
+    RetryConfig retry = RetryConfig.ofDefaults();
     BulkheadConfig bulkhead = BulkheadConfig.ofDefaults();
     RateLimiterConfig rate = RateLimiterConfig.ofDefaults();
     TimeLimiterConfig time = TimeLimiterConfig.ofDefaults();
@@ -120,8 +124,6 @@ public final class ResilienceReference implements ReferenceCatalog {
         "calls", "calls in the window before the rates are acted on"));
     k.add(key(CB, cbb, "slidingWindowType", cb.getSlidingWindowType(), "",
         "`COUNT_BASED` or `TIME_BASED`"));
-    k.add(key(CB, cbb, "slidingWindowSynchronizationStrategy",
-        cb.getSlidingWindowSynchronizationStrategy(), "", "`SYNCHRONIZED` or `LOCK_FREE` window"));
     k.add(new FileKey(CB + "automaticTransitionFromOpenToHalfOpenEnabled", cbb,
         "automaticTransitionFromOpenToHalfOpenEnabled", cb.isAutomaticTransitionFromOpenToHalfOpenEnabled(), "",
         "go half-open when the wait ends, without waiting for a call"));
@@ -135,16 +137,16 @@ public final class ResilienceReference implements ReferenceCatalog {
     k.add(baseConfig(RETRY, rb));
     k.add(key(RETRY, rb, "maxAttempts", retry.getMaxAttempts(), "attempts",
         "attempts including the first call"));
-    k.add(new FileKey(RETRY + "waitDuration", rb, "intervalFunction", "`100ms`", "duration",
+    k.add(new FileKey(RETRY + "waitDuration", rb, "intervalFunction", "`500ms`", "duration",
         "wait before the first retry"));
-    k.add(new FileKey(RETRY + "enableExponentialBackoff", rb, "intervalFunction", true, "",
+    k.add(new FileKey(RETRY + "enableExponentialBackoff", rb, "intervalFunction", false, "",
         "multiply the wait by `exponentialBackoffMultiplier` each retry"));
-    k.add(new FileKey(RETRY + "exponentialBackoffMultiplier", rb, "intervalFunction", 2.0, "factor",
+    k.add(new FileKey(RETRY + "exponentialBackoffMultiplier", rb, "intervalFunction", 1.5, "factor",
         "growth of the wait per retry"));
     k.add(new FileKey(RETRY + "exponentialMaxWaitDuration", rb, "intervalFunction",
-        Duration.ofSeconds(10), "duration",
+        "unbounded", "duration",
         "longest wait"));
-    k.add(new FileKey(RETRY + "enableRandomizedWait", rb, "intervalFunction", true, "", "jitter the wait"));
+    k.add(new FileKey(RETRY + "enableRandomizedWait", rb, "intervalFunction", false, "", "jitter the wait"));
     k.add(new FileKey(RETRY + "randomizedWaitFactor", rb, "intervalFunction", 0.5, "fraction",
         "jitter: the wait varies by ± this share"));
     k.add(key(RETRY, rb, "retryExceptions", "all exceptions", "class names",
@@ -153,7 +155,6 @@ public final class ResilienceReference implements ReferenceCatalog {
         "exceptions that are never retried"));
     k.add(key(RETRY, rb, "failAfterMaxAttempts", retry.isFailAfterMaxAttempts(), "",
         "throw `MaxRetriesExceededException` when a result predicate still fails after the last attempt"));
-    k.add(stackTrace(RETRY, rb, retry.isWritableStackTraceEnabled()));
 
     k.add(baseConfig(BULKHEAD, bb));
     k.add(key(BULKHEAD, bb, "maxConcurrentCalls", bulkhead.getMaxConcurrentCalls(),
@@ -161,8 +162,6 @@ public final class ResilienceReference implements ReferenceCatalog {
     k.add(key(BULKHEAD, bb, "maxWaitDuration", bulkhead.getMaxWaitDuration(), "duration",
         "how long a call waits for a permit"));
     k.add(stackTrace(BULKHEAD, bb, bulkhead.isWritableStackTraceEnabled()));
-    k.add(key(BULKHEAD, bb, "fairCallHandlingStrategyEnabled", bulkhead.isFairCallHandlingEnabled(), "",
-        "hand out permits in arrival order"));
 
     k.add(baseConfig(RATE, rlb));
     k.add(key(RATE, rlb, "limitForPeriod", rate.getLimitForPeriod(), "calls per period",
@@ -198,6 +197,11 @@ public final class ResilienceReference implements ReferenceCatalog {
     k.add(FileKey.of(LIMIT + "normalShare", alb, "normalShare", limit.normalShare(), "share of the limit"));
     k.add(FileKey.of(LIMIT + "sheddableShare", alb, "sheddableShare", limit.sheddableShare(),
         "share of the limit"));
+
+    k.add(new FileKey("heal.resilience.circuitbreaker.instances.<name>.slidingWindowSynchronizationStrategy",
+        cbb, "slidingWindowSynchronizationStrategy", cb.getSlidingWindowSynchronizationStrategy(), "",
+        "`SYNCHRONIZED` or `LOCK_FREE` window of a breaker declared under resilience4j.circuitbreaker "
+            + "(not a resilience4j-spring-boot3 key)"));
 
     Class<?> res = Resilience.Builder.class;
     k.add(FileKey.of("heal.resilience.dependencyScope.<name>", res, "dependencyScope",

@@ -45,11 +45,8 @@ public final class Stages {
       Object result;
       try {
         result = next.invoke(args);
-      } catch (Exception e) {
-        cb.onError(cb.getCurrentTimestamp() - start, cb.getTimestampUnit(), e);
-        throw e;
-      } catch (Throwable t) { // an Error (or a bare Throwable): not an outcome of the call
-        cb.releasePermission();
+      } catch (Throwable t) {
+        recordFailure(cb, start, t);
         throw t;
       }
       cb.onResult(cb.getCurrentTimestamp() - start, cb.getTimestampUnit(), result);
@@ -68,17 +65,12 @@ public final class Stages {
       long start = cb.getCurrentTimestamp();
       CompletableFuture<Object> out = new CompletableFuture<>();
       next.invoke(args).whenComplete((r, e) -> {
-        long d = cb.getCurrentTimestamp() - start;
         if (e != null) {
           Throwable cause = unwrap(e);
-          if (cause instanceof Exception) {
-            cb.onError(d, cb.getTimestampUnit(), cause);
-          } else {
-            cb.releasePermission();
-          }
+          recordFailure(cb, start, cause);
           out.completeExceptionally(cause);
         } else {
-          cb.onResult(d, cb.getTimestampUnit(), r);
+          cb.onResult(cb.getCurrentTimestamp() - start, cb.getTimestampUnit(), r);
           out.complete(r);
         }
       });
@@ -86,90 +78,120 @@ public final class Stages {
     };
   }
 
+  /** The one failure rule of both breaker stages: an Exception is an outcome, an Error is not. */
+  private static void recordFailure(HealCircuitBreaker cb, long start, Throwable t) {
+    if (t instanceof Exception) {
+      cb.onError(cb.getCurrentTimestamp() - start, cb.getTimestampUnit(), t);
+    } else { // an Error (or a bare Throwable): not an outcome of the call
+      cb.releasePermission();
+    }
+  }
+
   // ---------------------------------------------------------------- retry (+ budget)
 
   /**
-   * resilience4j's retry semantics (attempts, interval function, exception and result
-   * predicates, metrics), with an optional budget consulted before each retry. The budget is asked
-   * only when a retry would really happen, so refusals and grants are exact.
+   * The retry rules the synchronous and asynchronous stages share: the budget deposit per logical
+   * call, and for each failure whether resilience4j may handle it (retry it or give up) or the
+   * budget refuses the retry; the exhausted and budget-refused signals. Only an {@link Exception}
+   * is retried: an {@link Error} fails the call at once, on both paths (as resilience4j's
+   * synchronous decorators leave it). The budget is asked only when a retry would really happen,
+   * so refusals and grants are exact.
    */
-  public static Invoker retry(Retry retry, RetryBudget budget, EpisodeSignaller exhausted,
-      EpisodeSignaller budgetRefused, Invoker next) {
-    int max = retry.getRetryConfig().getMaxAttempts();
-    Predicate<Throwable> retryOn = retry.getRetryConfig().getExceptionPredicate();
-    return args -> {
+  private static final class RetryRules {
+    private final int max;
+    private final Predicate<Throwable> retryOn;
+    private final RetryBudget budget;
+    private final EpisodeSignaller exhausted;
+    private final EpisodeSignaller budgetRefused;
+
+    RetryRules(Retry retry, RetryBudget budget, EpisodeSignaller exhausted, EpisodeSignaller budgetRefused) {
+      this.max = retry.getRetryConfig().getMaxAttempts();
+      this.retryOn = retry.getRetryConfig().getExceptionPredicate();
+      this.budget = budget;
+      this.exhausted = exhausted;
+      this.budgetRefused = budgetRefused;
+    }
+
+    void start() {
       if (budget != null) {
         budget.recordRequest();
       }
+    }
+
+    /** Whether resilience4j's context gets this failure of {@code attempt}; false: fail with it now. */
+    boolean handOver(int attempt, Throwable failure) {
+      if (!(failure instanceof Exception)) {
+        return false;
+      }
+      boolean wouldRetry = attempt < max && retryOn.test(failure);
+      if (wouldRetry && budget != null && !budget.tryAcquireRetry()) {
+        budgetRefused.onEvent();
+        return false;
+      }
+      if (!wouldRetry && attempt >= max && retryOn.test(failure)) {
+        exhausted.onEvent();
+      }
+      return true;
+    }
+  }
+
+  /**
+   * resilience4j's retry semantics (attempts, interval function, exception and result
+   * predicates, metrics) with {@link RetryRules}; waits on the caller's thread.
+   */
+  public static Invoker retry(Retry retry, RetryBudget budget, EpisodeSignaller exhausted,
+      EpisodeSignaller budgetRefused, Invoker next) {
+    RetryRules rules = new RetryRules(retry, budget, exhausted, budgetRefused);
+    return args -> {
+      rules.start();
       @SuppressWarnings("unchecked")
       Retry.Context<Object> ctx = retry.context();
-      int attempt = 1;
-      while (true) {
+      for (int attempt = 1; ; attempt++) {
         Object result;
         try {
           result = next.invoke(args);
-        } catch (Exception e) {
-          boolean wouldRetry = attempt < max && retryOn.test(e);
-          if (wouldRetry && budget != null && !budget.tryAcquireRetry()) {
-            budgetRefused.onEvent();
-            throw e;
+        } catch (Throwable t) {
+          if (!rules.handOver(attempt, t)) {
+            throw t;
           }
-          if (!wouldRetry && attempt >= max && retryOn.test(e)) {
-            exhausted.onEvent();
-          }
-          ctx.onError(e); // sleeps the interval and returns, or rethrows
-          attempt++;
+          ctx.onError((Exception) t); // sleeps the interval and returns, or rethrows
           continue;
         }
-        if (ctx.onResult(result)) {
-          attempt++;
-          continue;
+        if (!ctx.onResult(result)) {
+          ctx.onComplete();
+          return result;
         }
-        ctx.onComplete();
-        return result;
       }
     };
   }
 
+  /** The same rules as {@link #retry}, waiting on the {@link HealClock} between attempts. */
   public static AsyncInvoker retryAsync(Retry retry, RetryBudget budget, EpisodeSignaller exhausted,
       EpisodeSignaller budgetRefused, HealClock clock, AsyncInvoker next) {
-    int max = retry.getRetryConfig().getMaxAttempts();
-    Predicate<Throwable> retryOn = retry.getRetryConfig().getExceptionPredicate();
+    RetryRules rules = new RetryRules(retry, budget, exhausted, budgetRefused);
     return args -> {
-      if (budget != null) {
-        budget.recordRequest();
-      }
+      rules.start();
       CompletableFuture<Object> out = new CompletableFuture<>();
       @SuppressWarnings("unchecked")
       Retry.AsyncContext<Object> ctx = retry.asyncContext();
-      new AsyncAttempt(ctx, max, retryOn, budget, exhausted, budgetRefused, clock, next, args, out)
-          .run();
+      new AsyncAttempt(ctx, rules, clock, next, args, out).run();
       return out;
     };
   }
 
   private static final class AsyncAttempt implements Runnable {
     private final Retry.AsyncContext<Object> ctx;
-    private final int max;
-    private final Predicate<Throwable> retryOn;
-    private final RetryBudget budget;
-    private final EpisodeSignaller exhausted;
-    private final EpisodeSignaller budgetRefused;
+    private final RetryRules rules;
     private final HealClock clock;
     private final AsyncInvoker next;
     private final Object[] args;
     private final CompletableFuture<Object> out;
     private int attempt = 1;
 
-    AsyncAttempt(Retry.AsyncContext<Object> ctx, int max, Predicate<Throwable> retryOn,
-        RetryBudget budget, EpisodeSignaller exhausted, EpisodeSignaller budgetRefused,
-        HealClock clock, AsyncInvoker next, Object[] args, CompletableFuture<Object> out) {
+    AsyncAttempt(Retry.AsyncContext<Object> ctx, RetryRules rules, HealClock clock, AsyncInvoker next,
+        Object[] args, CompletableFuture<Object> out) {
       this.ctx = ctx;
-      this.max = max;
-      this.retryOn = retryOn;
-      this.budget = budget;
-      this.exhausted = exhausted;
-      this.budgetRefused = budgetRefused;
+      this.rules = rules;
       this.clock = clock;
       this.next = next;
       this.args = args;
@@ -179,34 +201,24 @@ public final class Stages {
     @Override
     public void run() {
       next.invoke(args).whenComplete((r, e) -> {
+        long delay;
         if (e == null) {
-          long delay = ctx.onResult(r);
+          delay = ctx.onResult(r);
           if (delay < 0) {
             ctx.onComplete();
             out.complete(r);
-          } else {
-            attempt++;
-            clock.schedule(Duration.ofMillis(delay), this);
+            return;
           }
-          return;
-        }
-        Throwable cause = unwrap(e);
-        boolean wouldRetry = attempt < max && retryOn.test(cause);
-        if (wouldRetry && budget != null && !budget.tryAcquireRetry()) {
-          budgetRefused.onEvent();
-          out.completeExceptionally(cause);
-          return;
-        }
-        if (!wouldRetry && attempt >= max && retryOn.test(cause)) {
-          exhausted.onEvent();
-        }
-        long delay = ctx.onError(cause);
-        if (delay < 0) {
-          out.completeExceptionally(cause);
         } else {
-          attempt++;
-          clock.schedule(Duration.ofMillis(delay), this);
+          Throwable cause = unwrap(e);
+          delay = rules.handOver(attempt, cause) ? ctx.onError(cause) : -1;
+          if (delay < 0) {
+            out.completeExceptionally(cause);
+            return;
+          }
         }
+        attempt++;
+        clock.schedule(Duration.ofMillis(delay), this);
       });
     }
   }
@@ -238,7 +250,7 @@ public final class Stages {
       CompletionStage<Object> s;
       try {
         s = next.invoke(args);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) { // a contract breach, but the permit must come back
         bulkhead.onComplete();
         throw e;
       }
@@ -314,13 +326,19 @@ public final class Stages {
 
   // ---------------------------------------------------------------- adaptive limit
 
-  public static Invoker adaptiveLimit(AdaptiveLimiter limiter, Priority priority,
-      EpisodeSignaller rejected, Invoker next) {
-    String message = "adaptive limit '" + limiter.name() + "' shed a " + priority + " call";
+  /**
+   * The adaptive-limit stage, the one implementation behind proxies, decorators and {@link
+   * AdaptiveLimiter}'s own decorators: admit at {@code priority} or shed with {@link
+   * CallRejectedException} (telling {@code rejected}); the permit is released, with the call's
+   * latency as a sample, however the call ends, {@link Error}s included.
+   */
+  public static Invoker adaptiveLimit(AdaptiveLimiter limiter, Priority priority, Runnable rejected,
+      Invoker next) {
+    String message = shedMessage(limiter, priority);
     return args -> {
       long start = limiter.tryAcquire(priority);
       if (start == AdaptiveLimiter.REJECTED) {
-        rejected.onEvent();
+        rejected.run();
         throw new CallRejectedException(limiter.name(), message);
       }
       try {
@@ -331,24 +349,34 @@ public final class Stages {
     };
   }
 
+  /**
+   * The same rules as {@link #adaptiveLimit}, holding the permit until the returned stage
+   * completes; a shed call returns a failed stage. A {@code next} that throws instead of returning
+   * a stage (a contract breach: an {@link Error} or an unchecked exception from user code) still
+   * gives its permit back.
+   */
   public static AsyncInvoker adaptiveLimitAsync(AdaptiveLimiter limiter, Priority priority,
-      EpisodeSignaller rejected, AsyncInvoker next) {
-    String message = "adaptive limit '" + limiter.name() + "' shed a " + priority + " call";
+      Runnable rejected, AsyncInvoker next) {
+    String message = shedMessage(limiter, priority);
     return args -> {
       long start = limiter.tryAcquire(priority);
       if (start == AdaptiveLimiter.REJECTED) {
-        rejected.onEvent();
+        rejected.run();
         return CompletableFuture.failedFuture(new CallRejectedException(limiter.name(), message));
       }
       CompletionStage<Object> s;
       try {
         s = next.invoke(args);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
         limiter.release(start);
         throw e;
       }
       return s.whenComplete((r, e) -> limiter.release(start));
     };
+  }
+
+  private static String shedMessage(AdaptiveLimiter limiter, Priority priority) {
+    return "adaptive limit '" + limiter.name() + "' shed a " + priority + " call";
   }
 
   // ---------------------------------------------------------------- fallback and degradation
@@ -368,7 +396,7 @@ public final class Stages {
       CompletionStage<Object> s;
       try {
         s = next.invoke(args);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) { // recovered like a failed stage, as the sync stage does
         s = CompletableFuture.failedFuture(e);
       }
       return s.handle((r, e) -> {

@@ -177,8 +177,27 @@ class HealCircuitBreakerLinearizabilityTest {
   /** heal's front over resilience4j's state machine. */
   public static class Front extends Ops {
     public Front() {
-      super(HealCircuitBreaker.wrap(resilience4j()));
+      super(watched(HealCircuitBreaker.wrap(resilience4j())));
     }
+  }
+
+  /** The front as heal runs it: watched, so every operation also compares states. */
+  static HealCircuitBreaker watched(HealCircuitBreaker front) {
+    front.watch(new HealCircuitBreaker.Watcher() {
+      private final java.util.concurrent.ConcurrentLinkedQueue<CircuitBreaker.State> seen =
+          new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+      @Override
+      public void queue(CircuitBreaker.State from, CircuitBreaker.State to) {
+        seen.add(to);
+      }
+
+      @Override
+      public void deliver() {
+        seen.clear();
+      }
+    });
+    return front;
   }
 
   /** The sequential specification with every operation. */
@@ -191,7 +210,7 @@ class HealCircuitBreakerLinearizabilityTest {
   /** heal's front with every operation. */
   public static class AllFront extends AllOps {
     public AllFront() {
-      super(HealCircuitBreaker.wrap(resilience4j()));
+      super(watched(HealCircuitBreaker.wrap(resilience4j())));
     }
   }
 

@@ -98,6 +98,24 @@ class HealCircuitBreakerTest {
           HealCircuitBreaker fronted = front(cfg);
           List<String> plainEvents = new ArrayList<>();
           List<String> frontEvents = new ArrayList<>();
+          // the front reports state changes it notices without subscribing to resilience4j; run
+          // sequentially, they must be exactly resilience4j's transitions between two states
+          List<String> plainChanges = new ArrayList<>();
+          List<String> frontChanges = new ArrayList<>();
+          plain.getEventPublisher().onStateTransition(e -> {
+            if (e.getStateTransition().getFromState() != e.getStateTransition().getToState()) {
+              plainChanges.add(e.getStateTransition().getFromState() + ">" + e.getStateTransition().getToState());
+            }
+          });
+          fronted.watch(new HealCircuitBreaker.Watcher() {
+            @Override
+            public void queue(State from, State to) {
+              frontChanges.add(from + ">" + to);
+            }
+
+            @Override
+            public void deliver() {}
+          });
           Deque<Integer> inFlight = new ArrayDeque<>();
           long successes = 0;
           long failures = 0;
@@ -159,6 +177,8 @@ class HealCircuitBreakerTest {
               assertThat(attempt(transition, fronted)).as("transition at %s", at)
                   .isEqualTo(plainOutcome);
             }
+            // before getState(), which checks too: each call must have noticed its own change
+            assertThat(frontChanges).as("state changes after %s", at).isEqualTo(plainChanges);
             assertThat(fronted.getState()).as("state after %s", at).isEqualTo(plain.getState());
             assertSameMetrics(fronted.getMetrics(), plain.getMetrics(), at);
             seenStates[plain.getState().ordinal()]++;
