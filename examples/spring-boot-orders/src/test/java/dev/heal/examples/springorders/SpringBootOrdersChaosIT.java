@@ -33,7 +33,7 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * The Spring Boot example under chaos: its database (a real H2 TCP server) sits behind the
  * testkit's {@link TcpChaosProxy}, which first resets every connection and then refuses new ones,
- * while orders are placed (10 per second). Orders keep being accepted (stored, or queued in the
+ * while orders are placed (up to 10 per second). Orders keep being accepted (stored, or queued in the
  * outbox and stored later); heal's {@code database-recovery} plan reconnects the pool; readiness
  * stays 200 (the database is shared, its check is non-critical); every accepted order ends up in
  * the database.
@@ -120,7 +120,9 @@ class SpringBootOrdersChaosIT {
         .isNotEmpty().allSatisfy(e -> assertThat(e.outcome()).as(e.toString()).isPresent());
     assertThat(healer.journal().recent(50)).filteredOn(e -> e.plan().equals("database-recovery"))
         .extracting(Episode::outcome).anySatisfy(o -> assertThat(o).contains(Outcome.RECOVERED));
-    assertThat(accepted.get()).as("orders placed during the experiment").isGreaterThan(25);
+    // The load is closed-loop (one request at a time), so how many fit in 6 s depends on the machine.
+    assertThat(accepted.get()).as("orders accepted during the experiment: every successful request")
+        .isEqualTo(result.requests().stream().filter(r -> r.ok()).count()).isGreaterThanOrEqualTo(10);
     await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
         assertThat(stored() - before).as("every accepted order is stored").isEqualTo(accepted.get()));
   }
