@@ -9,13 +9,15 @@ jar="$(dirname "$0")/../target/benchmarks.jar"
 port=18081
 run() {
   local variant="$1" hang="$2" trickle="$3"
+  : > /tmp/heal-wrk-target.log
   java -XX:+UseParallelGC -Xms256m -Xmx256m -cp "$jar" dev.heal.benchmarks.ProbeLoadTarget "$variant" "$port" "$hang" "$trickle" > /tmp/heal-wrk-target.log 2>&1 &
   local pid=$!
   for _ in $(seq 1 100); do
-    if curl -s -o /dev/null "http://127.0.0.1:$port/readyz"; then break; fi
+    if grep -q '^ready' /tmp/heal-wrk-target.log; then break; fi
     sleep 0.1
   done
-  wrk -t2 -c16 -d5s "http://127.0.0.1:$port/readyz" > /dev/null   # warm-up
+  sleep 2   # the tricklers connect
+  wrk -t2 -c16 -d5s --timeout 2s "http://127.0.0.1:$port/readyz" > /dev/null   # warm-up
   echo "### variant=$variant hang=$hang trickle=$trickle"
   wrk -t2 -c16 -d"${seconds}s" --timeout 2s --latency "http://127.0.0.1:$port/readyz"
   kill "$pid"
