@@ -90,10 +90,18 @@ public final class StoreFleetGuard implements FleetGuard, AutoCloseable {
   @Override
   public CompletionStage<SlotAnswer> acquire(SlotRequest r) {
     CompletableFuture<SlotAnswer> answer = new CompletableFuture<>();
+    Set<String> mine;
+    synchronized (lock) {
+      mine = symptoms;
+    }
     change("acquire a slot for " + r.episode(), (state, replicas) -> {
-      FleetState.Acquisition a = state.acquire(member, r.episode(), r.symptom(), r.unlessFleetWide(), replicas,
+      // This member's own symptoms go with the request, so its share counts even before a publish lands.
+      FleetState.Member before = state.members().get(member);
+      boolean stale = !(before == null ? mine.isEmpty() : before.symptoms().equals(mine));
+      FleetState base = stale ? state.published(member, mine, clock.now(), ttl) : state;
+      FleetState.Acquisition a = base.acquire(member, r.episode(), r.symptom(), r.unlessFleetWide(), replicas,
           share, clock.now(), ttl);
-      return new Change<>(a.changed() ? a.next() : null, a.answer());
+      return new Change<>(a.changed() || stale ? a.next() : null, a.answer());
     }, granted -> {
       if (granted.granted()) {
         boolean late;

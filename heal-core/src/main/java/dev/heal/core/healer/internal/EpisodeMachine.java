@@ -190,6 +190,10 @@ public final class EpisodeMachine {
         triggerCleared(ep, s, now);
       }
     }
+    if (config.fleet()) {
+      // Before any slot is asked for, so the ask carries this replica's own symptom.
+      publishSymptoms();
+    }
     boolean replay = isReplay(s, now);
     boolean matched = false;
     List<RecoveryPlan> plans = config.plans();
@@ -232,9 +236,6 @@ public final class EpisodeMachine {
     } else if (!matched && s.firing() && !Signal.HEALTH.equals(s.source())) {
       note(HealEvent.Type.IGNORED, s, "nomatch|" + key, "no recovery plan matches " + s.key() + " "
           + s.labels(), now);
-    }
-    if (matched && config.fleet()) {
-      publishSymptoms();
     }
   }
 
