@@ -278,35 +278,67 @@ public final class StoreFleetGuard implements FleetGuard, AutoCloseable {
     }
   }
 
+  /** Loads and decides, then saves in a second I/O task: other members' writes may land in between (a conflict). */
   private <T> void tryOnce(String what, Op<T> op, java.util.function.Consumer<T> done,
       java.util.function.Consumer<String> failed, int n) {
-    Duration delay;
-    String why;
+    FleetStore.Versioned v;
+    int replicas;
+    Change<T> c;
     try {
-      FleetStore.Versioned v = store.load();
-      int replicas = store.replicas();
-      Change<T> c = op.apply(v.state(), replicas);
-      FleetState seen = c.next() == null ? v.state() : c.next();
-      if (c.next() == null || store.save(c.next(), v.version())) {
-        view = seen.view(member, replicas, share, clock.now());
-        done.accept(c.result());
-        return;
-      }
-      conflicts.incrementAndGet();
-      why = "conflict (another replica saved first)";
-      delay = jitter(Duration.ofMillis(10L << Math.min(n - 1, 6)));
+      v = store.load();
+      replicas = store.replicas();
+      c = op.apply(v.state(), replicas);
     } catch (RuntimeException e) {
-      failures.incrementAndGet();
-      Optional<Duration> retry = store.retryDelay(e);
-      why = e.toString();
-      if (retry.isEmpty()) {
-        failed.accept(why);
-        return;
-      }
-      Duration exp = backoff.multipliedBy(1L << Math.min(n - 1, 20));
-      Duration b = jitter(exp.compareTo(maxBackoff) > 0 ? maxBackoff : exp);
-      delay = retry.get().compareTo(b) > 0 ? retry.get() : b;
+      retryAfterFailure(what, op, done, failed, n, e);
+      return;
     }
+    if (c.next() == null) {
+      view = v.state().view(member, replicas, share, clock.now());
+      done.accept(c.result());
+      return;
+    }
+    try {
+      io.execute(() -> save(what, op, done, failed, n, v, replicas, c));
+    } catch (RuntimeException e) {
+      failed.accept("I/O executor refused: " + e);
+    }
+  }
+
+  private <T> void save(String what, Op<T> op, java.util.function.Consumer<T> done,
+      java.util.function.Consumer<String> failed, int n, FleetStore.Versioned v, int replicas, Change<T> c) {
+    boolean saved;
+    try {
+      saved = store.save(c.next(), v.version());
+    } catch (RuntimeException e) {
+      // Maybe applied, maybe not: the retry reloads and finds this member's own entry if it was.
+      retryAfterFailure(what, op, done, failed, n, e);
+      return;
+    }
+    if (saved) {
+      view = c.next().view(member, replicas, share, clock.now());
+      done.accept(c.result());
+      return;
+    }
+    conflicts.incrementAndGet();
+    retry(what, op, done, failed, n, "conflict (another replica saved first)",
+        jitter(Duration.ofMillis(10L << Math.min(n - 1, 6))));
+  }
+
+  private <T> void retryAfterFailure(String what, Op<T> op, java.util.function.Consumer<T> done,
+      java.util.function.Consumer<String> failed, int n, RuntimeException e) {
+    failures.incrementAndGet();
+    Optional<Duration> after = store.retryDelay(e);
+    if (after.isEmpty()) {
+      failed.accept(what + " failed and retrying cannot help: " + e);
+      return;
+    }
+    Duration exp = backoff.multipliedBy(1L << Math.min(n - 1, 20));
+    Duration b = jitter(exp.compareTo(maxBackoff) > 0 ? maxBackoff : exp);
+    retry(what, op, done, failed, n, e.toString(), after.get().compareTo(b) > 0 ? after.get() : b);
+  }
+
+  private <T> void retry(String what, Op<T> op, java.util.function.Consumer<T> done,
+      java.util.function.Consumer<String> failed, int n, String why, Duration delay) {
     if (n >= maxAttempts) {
       failed.accept("gave up after " + n + " attempts to " + what + "; last: " + why);
       return;

@@ -260,6 +260,7 @@ public final class EpisodeMachine {
     }
     if (answer.granted()) {
       ep.holdsSlot = true;
+      ep.slotFresh = true;
       log(Loudness.INFO, "heal: " + answer.message() + " to " + ep.id + " (" + ep.target + ")", now);
       if (ep.phase == Phase.WAITING_FOR_SLOT) {
         startAttempt(ep, now);
@@ -552,7 +553,9 @@ public final class EpisodeMachine {
           + ep.target + " has not returned yet", now);
       return;
     }
-    if (config.fleet() && !config.dryRun() && !ep.holdsSlot && ep.plan.isDisruptive(ep.stepIndex)) {
+    // Every disruptive attempt asks (a held slot is renewed, idempotently): a slot that lapsed while its holder
+    // could not reach the store, and was taken by another replica since, never backs a later attempt.
+    if (config.fleet() && !config.dryRun() && !ep.slotFresh && ep.plan.isDisruptive(ep.stepIndex)) {
       if (ep.slotAsk < 0) {
         long ask = ++nextAsk;
         ep.slotAsk = ask;
@@ -594,6 +597,7 @@ public final class EpisodeMachine {
       return;
     }
     ep.phase = Phase.QUEUED;
+    ep.slotFresh = false;
     Attempt a = new Attempt(token, ep, ep.stepIndex, attempt);
     attempts.put(token, a);
     busy.put(ep.target, token);
@@ -1047,6 +1051,7 @@ public final class EpisodeMachine {
     long token;
     long generation;
     boolean holdsSlot;
+    boolean slotFresh;
     long slotAsk = -1;
     int verifyRecord = -1;
     Phase phase = Phase.QUEUED;

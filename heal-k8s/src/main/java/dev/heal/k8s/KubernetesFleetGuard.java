@@ -1,0 +1,182 @@
+package dev.heal.k8s;
+
+import dev.heal.core.fleet.StoreFleetGuard;
+import dev.heal.core.time.HealClock;
+import dev.heal.k8s.internal.ConfigMapFleetStore;
+import dev.heal.k8s.internal.Rules;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+
+/**
+ * The fleet guard of one workload on the Kubernetes API server: a {@link StoreFleetGuard} over a
+ * ConfigMap {@code heal-fleet-<workload name>} in the workload's namespace, with optimistic
+ * concurrency on {@code resourceVersion} (409s are retried at once after a short jittered pause;
+ * 429 waits for its Retry-After; 5xx and requests without an answer back off exponentially; at
+ * most {@code maxAttempts} tries, then the step gets no slot). Slots are {@code max(1, floor(share
+ * × spec.replicas))} of the workload; a slot lapses after {@code ttl} unless its holder renews it,
+ * so a crashed pod's slot frees itself. Give it to the healer with
+ * {@code Healer.builder().fleetGuard(guard)}.
+ *
+ * <pre>{@code
+ * StoreFleetGuard guard = KubernetesFleetGuard.builder()
+ *     .client(client).environment(env).workload(k8s.ownWorkload().orElseThrow())
+ *     .share(0.25).ttl(Duration.ofSeconds(60)).build();
+ * }</pre>
+ *
+ * <p>It reuses the pattern of heal-k8s's disruption ledger (a small ConfigMap, written only after
+ * a successful compare-and-set), not the ledger itself: the ledger counts past disruptions per
+ * window, the fleet guard holds present ones with expiry. Needs {@code configmaps get, create,
+ * update} and {@code get} on the workload ({@link #requiredRules()}), all part of heal-k8s's Role.
+ * Thread-safe; not a factory of threads beyond the guard's one I/O thread (see
+ * {@link StoreFleetGuard.Builder#io}).
+ */
+public final class KubernetesFleetGuard {
+  private KubernetesFleetGuard() {}
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The ConfigMap that holds the fleet state of {@code workload}. */
+  public static String configMapName(WorkloadRef workload) {
+    String n = "heal-fleet-" + workload.name().toLowerCase(java.util.Locale.ROOT);
+    return n.length() > 253 ? n.substring(0, 253) : n;
+  }
+
+  /** The RBAC rules the guard needs. */
+  public static List<RbacRule> requiredRules() {
+    List<RbacRule> r = new ArrayList<>(Rules.LEDGER);
+    r.add(RbacRule.namespaced("apps", "deployments", "get"));
+    r.add(RbacRule.namespaced("apps", "statefulsets", "get"));
+    return r;
+  }
+
+  /** Builds the guard. Not thread-safe. */
+  public static final class Builder {
+    private KubernetesClient client;
+    private WorkloadRef workload;
+    private String member;
+    private double share = 0.25;
+    private Duration ttl = Duration.ofSeconds(60);
+    private Duration publishEvery = Duration.ofSeconds(10);
+    private Duration replicasCacheFor = Duration.ofSeconds(30);
+    private int maxAttempts = 10;
+    private Duration backoff = Duration.ofMillis(200);
+    private Duration maxBackoff = Duration.ofSeconds(5);
+    private HealClock clock = HealClock.system();
+    private Executor io;
+    private long seed;
+
+    private Builder() {}
+
+    public Builder client(KubernetesClient client) {
+      this.client = Objects.requireNonNull(client, "client");
+      return this;
+    }
+
+    /** The workload whose replicas share the slots (a Deployment or StatefulSet). Required. */
+    public Builder workload(WorkloadRef workload) {
+      this.workload = Objects.requireNonNull(workload, "workload");
+      return this;
+    }
+
+    /** This pod's name from the environment (Downward API). */
+    public Builder environment(KubernetesEnvironment environment) {
+      environment.podName().ifPresent(p -> this.member = p);
+      return this;
+    }
+
+    /** This replica's name in the fleet; usually the pod name. Required unless {@link #environment}. */
+    public Builder member(String member) {
+      this.member = Objects.requireNonNull(member, "member");
+      return this;
+    }
+
+    /** Share of the replicas that may be out at once, in (0, 1]. Default 0.25. */
+    public Builder share(double share) {
+      this.share = share;
+      return this;
+    }
+
+    /** How long a slot or published symptom lasts without renewal (renewed every ttl / 3). Default 60 s. */
+    public Builder ttl(Duration ttl) {
+      this.ttl = Objects.requireNonNull(ttl, "ttl");
+      return this;
+    }
+
+    /** Least time between two symptom writes of this replica. Default 10 s. */
+    public Builder publishEvery(Duration every) {
+      this.publishEvery = Objects.requireNonNull(every, "every");
+      return this;
+    }
+
+    /** How long the workload's replica count is reused before it is read again. Default 30 s. */
+    public Builder replicasCacheFor(Duration d) {
+      this.replicasCacheFor = Objects.requireNonNull(d, "replicasCacheFor");
+      return this;
+    }
+
+    /** Tries per change (conflicts and failures together). Default 10. */
+    public Builder maxAttempts(int attempts) {
+      this.maxAttempts = attempts;
+      return this;
+    }
+
+    /** Exponential backoff after a failure: base and cap. Default 200 ms, 5 s. */
+    public Builder backoff(Duration base, Duration max) {
+      this.backoff = base;
+      this.maxBackoff = max;
+      return this;
+    }
+
+    /** Timers for backoff, renewal and rate limits. Default {@link HealClock#system()}. */
+    public Builder clock(HealClock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Where API calls run. Default: one daemon thread per guard. */
+    public Builder io(Executor io) {
+      this.io = Objects.requireNonNull(io, "io");
+      return this;
+    }
+
+    /** Seed of the backoff jitter. */
+    public Builder seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    /**
+     * @throws IllegalStateException naming what is missing
+     * @throws IllegalArgumentException naming the bad setting
+     */
+    public StoreFleetGuard build() {
+      if (client == null) {
+        throw new IllegalStateException("client must be set");
+      }
+      if (workload == null) {
+        throw new IllegalStateException("workload must be set (the Deployment or StatefulSet whose replicas share"
+            + " the slots, e.g. KubernetesHealing.ownWorkload())");
+      }
+      if (!workload.kind().equals("Deployment") && !workload.kind().equals("StatefulSet")) {
+        throw new IllegalArgumentException("workload must be a Deployment or StatefulSet, was " + workload.kind());
+      }
+      if (member == null) {
+        throw new IllegalStateException("member must be set (this pod's name: member(..) or environment(env))");
+      }
+      ConfigMapFleetStore store = new ConfigMapFleetStore(client, workload.namespace(), configMapName(workload),
+          workload, clock, replicasCacheFor);
+      StoreFleetGuard.Builder b = StoreFleetGuard.builder().store(store).member(member).share(share).ttl(ttl)
+          .publishEvery(publishEvery).maxAttempts(maxAttempts).backoff(backoff, maxBackoff).clock(clock).seed(seed);
+      if (io != null) {
+        b.io(io);
+      }
+      return b.build();
+    }
+  }
+}
