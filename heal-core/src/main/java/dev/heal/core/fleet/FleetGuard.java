@@ -42,6 +42,15 @@ public interface FleetGuard {
   FleetView view();
 
   /**
+   * Registers {@code listener} to hear of an episode whose slot the guard gave up because it could
+   * not renew it in time (its store unreachable): the healer then ends that episode, and with it
+   * the disruption, before the slot can lapse and be taken by another replica. Default: the guard
+   * never reports a loss (its slots do not lapse while held).
+   */
+  default void onSlotLost(java.util.function.Consumer<String> listener) {
+  }
+
+  /**
    * A request for a slot.
    *
    * @param episode the episode id that will hold it

@@ -5,7 +5,11 @@ import dev.heal.core.internal.DaemonThreads;
 import dev.heal.core.internal.Require;
 import dev.heal.core.time.HealClock;
 import java.time.Duration;
-import java.util.HashSet;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -13,8 +17,10 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +59,10 @@ public final class StoreFleetGuard implements FleetGuard, AutoCloseable {
   private final AtomicLong conflicts = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
   // Guarded by lock.
-  private final Set<String> held = new HashSet<>();
+  /** Held episodes, each with the monotonic time of the last request that confirmed it (taken before it was sent). */
+  private final Map<String, Long> held = new HashMap<>();
+  private final List<Consumer<String>> lostListeners =
+      new CopyOnWriteArrayList<>();
   private final SplittableRandom random;
   private Set<String> symptoms = Set.of();
   private Set<String> written = Set.of();
@@ -90,6 +99,7 @@ public final class StoreFleetGuard implements FleetGuard, AutoCloseable {
   @Override
   public CompletionStage<SlotAnswer> acquire(SlotRequest r) {
     CompletableFuture<SlotAnswer> answer = new CompletableFuture<>();
+    long asked = clock.nanoTime();
     Set<String> mine;
     synchronized (lock) {
       mine = symptoms;
@@ -108,7 +118,7 @@ public final class StoreFleetGuard implements FleetGuard, AutoCloseable {
         synchronized (lock) {
           late = closed;
           if (!late) {
-            held.add(r.episode());
+            held.merge(r.episode(), asked, Math::max);
             armRenewal();
           }
         }
@@ -187,7 +197,7 @@ public final class StoreFleetGuard implements FleetGuard, AutoCloseable {
   /** Episodes this guard holds a slot for now. */
   public Set<String> held() {
     synchronized (lock) {
-      return Set.copyOf(held);
+      return Set.copyOf(held.keySet());
     }
   }
 
@@ -200,7 +210,7 @@ public final class StoreFleetGuard implements FleetGuard, AutoCloseable {
         return;
       }
       closed = true;
-      h = Set.copyOf(held);
+      h = Set.copyOf(held.keySet());
       held.clear();
       if (renewal != null) {
         renewal.cancel();
@@ -224,20 +234,53 @@ public final class StoreFleetGuard implements FleetGuard, AutoCloseable {
     }
   }
 
+  /**
+   * Calls {@code listener} with an episode whose slot this guard could not renew for two thirds of
+   * the TTL (the store was unreachable): the slot may lapse in the store within the last third, so
+   * the healer ends the episode's disruption before another replica can take the slot.
+   */
+  @Override
+  public void onSlotLost(Consumer<String> listener) {
+    lostListeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
   private void renew() {
     Set<String> h;
     Set<String> s;
+    long started = clock.nanoTime();
+    List<String> lost = new ArrayList<>();
     synchronized (lock) {
       renewal = null;
       if (closed) {
         return;
       }
-      h = Set.copyOf(held);
-      s = symptoms;
-      if (h.isEmpty() && s.isEmpty() && written.isEmpty()) {
-        return;
+      long limit = ttl.toNanos() - ttl.toNanos() / 3;
+      for (Iterator<Map.Entry<String, Long>> it = held.entrySet().iterator(); it.hasNext(); ) {
+        Map.Entry<String, Long> e = it.next();
+        if (started - e.getValue() >= limit) {
+          lost.add(e.getKey());
+          it.remove();
+        }
       }
-      armRenewal();
+      h = Set.copyOf(held.keySet());
+      s = symptoms;
+      if (!(h.isEmpty() && s.isEmpty() && written.isEmpty())) {
+        armRenewal();
+      }
+    }
+    for (String episode : lost) {
+      log.warn("heal: fleet guard could not renew the slot of {} for two thirds of its {} TTL; it is given up",
+          episode, ttl);
+      for (Consumer<String> l : lostListeners) {
+        try {
+          l.accept(episode);
+        } catch (RuntimeException e) {
+          log.warn("heal: a slot-lost listener failed", e);
+        }
+      }
+    }
+    if (h.isEmpty() && s.isEmpty() && written.isEmpty()) {
+      return;
     }
     change("renew", (state, replicas) -> {
       FleetState next = state.renewed(member, clock.now(), ttl).published(member, s, clock.now(), ttl);
@@ -250,6 +293,9 @@ public final class StoreFleetGuard implements FleetGuard, AutoCloseable {
     }, done -> {
       synchronized (lock) {
         written = s;
+        for (String e : h) {
+          held.computeIfPresent(e, (k, v) -> Math.max(v, started));
+        }
       }
     }, why -> log.debug("heal: fleet guard could not renew: {}", why));
   }
@@ -264,13 +310,13 @@ public final class StoreFleetGuard implements FleetGuard, AutoCloseable {
     Change<T> apply(FleetState state, int replicas);
   }
 
-  private <T> void change(String what, Op<T> op, java.util.function.Consumer<T> done,
-      java.util.function.Consumer<String> failed) {
+  private <T> void change(String what, Op<T> op, Consumer<T> done,
+      Consumer<String> failed) {
     attempt(what, op, done, failed, 1);
   }
 
-  private <T> void attempt(String what, Op<T> op, java.util.function.Consumer<T> done,
-      java.util.function.Consumer<String> failed, int n) {
+  private <T> void attempt(String what, Op<T> op, Consumer<T> done,
+      Consumer<String> failed, int n) {
     try {
       io.execute(() -> tryOnce(what, op, done, failed, n));
     } catch (RuntimeException e) {
@@ -279,8 +325,8 @@ public final class StoreFleetGuard implements FleetGuard, AutoCloseable {
   }
 
   /** Loads and decides, then saves in a second I/O task: other members' writes may land in between (a conflict). */
-  private <T> void tryOnce(String what, Op<T> op, java.util.function.Consumer<T> done,
-      java.util.function.Consumer<String> failed, int n) {
+  private <T> void tryOnce(String what, Op<T> op, Consumer<T> done,
+      Consumer<String> failed, int n) {
     FleetStore.Versioned v;
     int replicas;
     Change<T> c;
@@ -304,8 +350,8 @@ public final class StoreFleetGuard implements FleetGuard, AutoCloseable {
     }
   }
 
-  private <T> void save(String what, Op<T> op, java.util.function.Consumer<T> done,
-      java.util.function.Consumer<String> failed, int n, FleetStore.Versioned v, int replicas, Change<T> c) {
+  private <T> void save(String what, Op<T> op, Consumer<T> done,
+      Consumer<String> failed, int n, FleetStore.Versioned v, int replicas, Change<T> c) {
     boolean saved;
     try {
       saved = store.save(c.next(), v.version());
@@ -324,8 +370,8 @@ public final class StoreFleetGuard implements FleetGuard, AutoCloseable {
         jitter(Duration.ofMillis(10L << Math.min(n - 1, 6))));
   }
 
-  private <T> void retryAfterFailure(String what, Op<T> op, java.util.function.Consumer<T> done,
-      java.util.function.Consumer<String> failed, int n, RuntimeException e) {
+  private <T> void retryAfterFailure(String what, Op<T> op, Consumer<T> done,
+      Consumer<String> failed, int n, RuntimeException e) {
     failures.incrementAndGet();
     Optional<Duration> after = store.retryDelay(e);
     if (after.isEmpty()) {
@@ -337,8 +383,8 @@ public final class StoreFleetGuard implements FleetGuard, AutoCloseable {
     retry(what, op, done, failed, n, e.toString(), after.get().compareTo(b) > 0 ? after.get() : b);
   }
 
-  private <T> void retry(String what, Op<T> op, java.util.function.Consumer<T> done,
-      java.util.function.Consumer<String> failed, int n, String why, Duration delay) {
+  private <T> void retry(String what, Op<T> op, Consumer<T> done,
+      Consumer<String> failed, int n, String why, Duration delay) {
     if (n >= maxAttempts) {
       failed.accept("gave up after " + n + " attempts to " + what + "; last: " + why);
       return;

@@ -132,6 +132,22 @@ class FleetGuardTest {
   }
 
   @Test
+  void aReplicaCutOffFromTheFleetStoreEndsItsDrainBeforeItsSlotLapses() {
+    InMemoryFleet fleet = fleet(4, 0.25);
+    Replica a = new Replica(fleet, "pod-a", OptionalDouble.empty());
+    a.healer.raise("db", "db down");
+    fleet.cut("pod-a", true); // alive, but its renewals fail
+    clock.advance(Duration.ofSeconds(19));
+    assertThat(a.drained()).isTrue();
+    clock.advance(Duration.ofSeconds(2));
+    assertThat(a.drained()).as("drain released at 2/3 of the TTL").isFalse();
+    assertThat(a.last().outcome()).contains(Outcome.GAVE_UP);
+    assertThat(fleet.state().holders(clock.now())).as("the slot has not lapsed in the store yet")
+        .containsExactly("pod-a");
+    assertThat(fleet.member("pod-a").held()).isEmpty();
+  }
+
+  @Test
   void aLiveHolderRenewsItsSlotPastTheTtl() {
     InMemoryFleet fleet = fleet(4, 0.25);
     Replica a = new Replica(fleet, "pod-a", OptionalDouble.empty());

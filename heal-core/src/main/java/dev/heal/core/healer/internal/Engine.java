@@ -77,6 +77,9 @@ public final class Engine {
   public Engine(EpisodeMachine machine, HealClock clock, Launcher launcher, EventDispatcher events,
       JournalSink journal, Consumer<String> recheck, FleetGuard fleet) {
     this.fleet = fleet;
+    if (fleet != null) {
+      fleet.onSlotLost(episode -> decide(m -> m.slotLost(episode, now())));
+    }
     this.machine = Objects.requireNonNull(machine, "machine");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.launcher = Objects.requireNonNull(launcher, "launcher");

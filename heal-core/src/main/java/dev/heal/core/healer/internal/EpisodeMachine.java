@@ -282,6 +282,27 @@ public final class EpisodeMachine {
   }
 
   /**
+   * The fleet guard gave up the slot of episode {@code episodeId} (it could not renew it in time):
+   * the episode ends GAVE_UP, so what its disruptive steps hold (a drain) is released before the
+   * slot can lapse and be taken by another replica.
+   */
+  public void slotLost(String episodeId, Now now) {
+    Objects.requireNonNull(episodeId, "episodeId");
+    if (closed) {
+      return;
+    }
+    for (Ep ep : new ArrayList<>(open.values())) {
+      if (ep.id.equals(episodeId) && ep.holdsSlot) {
+        ep.holdsSlot = false;
+        ep.slotFresh = false;
+        close(ep, Outcome.GAVE_UP, "its fleet slot could not be renewed (the fleet store is unreachable); the"
+            + " disruption ends before the slot lapses and another replica takes it", now);
+        return;
+      }
+    }
+  }
+
+  /**
    * A pool thread is about to run attempt {@code token}. Returns whether it may: false if the
    * attempt's episode ended while it waited in the queue, or the healer closed.
    */
