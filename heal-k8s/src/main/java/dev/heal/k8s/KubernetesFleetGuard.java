@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 
 /**
  * The fleet guard of one workload on the Kubernetes API server: a {@link StoreFleetGuard} over a
@@ -24,14 +24,14 @@ import java.util.concurrent.Executor;
  * <pre>{@code
  * StoreFleetGuard guard = KubernetesFleetGuard.builder()
  *     .client(client).environment(env).workload(k8s.ownWorkload().orElseThrow())
- *     .share(0.25).ttl(Duration.ofSeconds(60)).build();
+ *     .guard(g -> g.share(0.25).ttl(Duration.ofSeconds(60))).build();
  * }</pre>
  *
  * <p>It reuses the pattern of heal-k8s's disruption ledger (a small ConfigMap, written only after
  * a successful compare-and-set), not the ledger itself: the ledger counts past disruptions per
  * window, the fleet guard holds present ones with expiry. Needs {@code configmaps get, create,
  * update} and {@code get} on the workload ({@link #requiredRules()}), all part of heal-k8s's Role.
- * Thread-safe; not a factory of threads beyond the guard's one I/O thread (see
+ * Thread-safe; the guard makes its API calls on one I/O thread of its own (see
  * {@link StoreFleetGuard.Builder#io}).
  */
 public final class KubernetesFleetGuard {
@@ -60,16 +60,9 @@ public final class KubernetesFleetGuard {
     private KubernetesClient client;
     private WorkloadRef workload;
     private String member;
-    private double share = 0.25;
-    private Duration ttl = Duration.ofSeconds(60);
-    private Duration publishEvery = Duration.ofSeconds(10);
     private Duration replicasCacheFor = Duration.ofSeconds(30);
-    private int maxAttempts = 10;
-    private Duration backoff = Duration.ofMillis(200);
-    private Duration maxBackoff = Duration.ofSeconds(5);
     private HealClock clock = HealClock.system();
-    private Executor io;
-    private long seed;
+    private Consumer<StoreFleetGuard.Builder> guard = g -> { };
 
     private Builder() {}
 
@@ -96,58 +89,25 @@ public final class KubernetesFleetGuard {
       return this;
     }
 
-    /** Share of the replicas that may be out at once, in (0, 1]. Default 0.25. */
-    public Builder share(double share) {
-      this.share = share;
-      return this;
-    }
-
-    /** How long a slot or published symptom lasts without renewal (renewed every ttl / 3). Default 60 s. */
-    public Builder ttl(Duration ttl) {
-      this.ttl = Objects.requireNonNull(ttl, "ttl");
-      return this;
-    }
-
-    /** Least time between two symptom writes of this replica. Default 10 s. */
-    public Builder publishEvery(Duration every) {
-      this.publishEvery = Objects.requireNonNull(every, "every");
-      return this;
-    }
-
     /** How long the workload's replica count is reused before it is read again. Default 30 s. */
     public Builder replicasCacheFor(Duration d) {
       this.replicasCacheFor = Objects.requireNonNull(d, "replicasCacheFor");
       return this;
     }
 
-    /** Tries per change (conflicts and failures together). Default 10. */
-    public Builder maxAttempts(int attempts) {
-      this.maxAttempts = attempts;
-      return this;
-    }
-
-    /** Exponential backoff after a failure: base and cap. Default 200 ms, 5 s. */
-    public Builder backoff(Duration base, Duration max) {
-      this.backoff = base;
-      this.maxBackoff = max;
-      return this;
-    }
-
-    /** Timers for backoff, renewal and rate limits. Default {@link HealClock#system()}. */
+    /** Timers for backoff, renewal, rate limits and the replica cache. Default {@link HealClock#system()}. */
     public Builder clock(HealClock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
-    /** Where API calls run. Default: one daemon thread per guard. */
-    public Builder io(Executor io) {
-      this.io = Objects.requireNonNull(io, "io");
-      return this;
-    }
-
-    /** Seed of the backoff jitter. */
-    public Builder seed(long seed) {
-      this.seed = seed;
+    /**
+     * The guard's own settings (share, ttl, publishEvery, maxAttempts, backoff, io, seed; see
+     * {@link StoreFleetGuard.Builder}), e.g. {@code guard(g -> g.share(0.25).ttl(Duration.ofSeconds(60)))}.
+     * Store, member and clock are this builder's.
+     */
+    public Builder guard(Consumer<StoreFleetGuard.Builder> settings) {
+      this.guard = Objects.requireNonNull(settings, "settings");
       return this;
     }
 
@@ -169,14 +129,10 @@ public final class KubernetesFleetGuard {
       if (member == null) {
         throw new IllegalStateException("member must be set (this pod's name: member(..) or environment(env))");
       }
-      ConfigMapFleetStore store = new ConfigMapFleetStore(client, workload.namespace(), configMapName(workload),
-          workload, clock, replicasCacheFor);
-      StoreFleetGuard.Builder b = StoreFleetGuard.builder().store(store).member(member).share(share).ttl(ttl)
-          .publishEvery(publishEvery).maxAttempts(maxAttempts).backoff(backoff, maxBackoff).clock(clock).seed(seed);
-      if (io != null) {
-        b.io(io);
-      }
-      return b.build();
+      StoreFleetGuard.Builder b = StoreFleetGuard.builder();
+      guard.accept(b);
+      return b.store(new ConfigMapFleetStore(client, workload.namespace(), configMapName(workload), workload, clock,
+          replicasCacheFor)).member(member).clock(clock).build();
     }
   }
 }

@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 
 /**
@@ -43,10 +43,12 @@ public final class InMemoryFleet {
 
   /** The guard of member {@code name}, created on first use. */
   public StoreFleetGuard member(String name) {
-    return members.computeIfAbsent(name, n -> StoreFleetGuard.builder().store(new MemberStore(n)).member(n)
-        .share(settings.share).ttl(settings.ttl).publishEvery(settings.publishEvery).clock(settings.clock)
-        .io(settings.io).backoff(Duration.ofMillis(50), Duration.ofSeconds(1)).maxAttempts(settings.maxAttempts)
-        .build());
+    return members.computeIfAbsent(name, n -> {
+      StoreFleetGuard.Builder b = StoreFleetGuard.builder().io(Runnable::run).publishEvery(Duration.ZERO)
+          .backoff(Duration.ofMillis(50), Duration.ofSeconds(1));
+      settings.guard.accept(b);
+      return b.store(new MemberStore(n)).member(n).share(settings.share).clock(settings.clock).build();
+    });
   }
 
   /** Cuts member {@code name} off (true) or reconnects it (false): its store calls fail while cut. */
@@ -118,11 +120,8 @@ public final class InMemoryFleet {
   public static final class Builder {
     private IntSupplier replicas;
     private double share = 0.25;
-    private Duration ttl = Duration.ofSeconds(60);
-    private Duration publishEvery = Duration.ZERO;
     private HealClock clock = HealClock.system();
-    private Executor io = Runnable::run;
-    private int maxAttempts = 10;
+    private Consumer<StoreFleetGuard.Builder> guard = g -> { };
 
     private Builder() {}
 
@@ -150,33 +149,19 @@ public final class InMemoryFleet {
       return this;
     }
 
-    /** How long a slot lasts without renewal. Default 60 s. */
-    public Builder ttl(Duration ttl) {
-      this.ttl = Objects.requireNonNull(ttl, "ttl");
-      return this;
-    }
-
-    /** Least time between two symptom writes of a member. Default 0 (in memory, writes are cheap). */
-    public Builder publishEvery(Duration every) {
-      this.publishEvery = Objects.requireNonNull(every, "every");
-      return this;
-    }
-
     /** Timers for renewal and backoff. Default {@link HealClock#system()}. */
     public Builder clock(HealClock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
-    /** Where the members' store calls run. Default: inline, in the caller. */
-    public Builder io(Executor io) {
-      this.io = Objects.requireNonNull(io, "io");
-      return this;
-    }
-
-    /** Tries per change. Default 10. */
-    public Builder maxAttempts(int attempts) {
-      this.maxAttempts = attempts;
+    /**
+     * The members' guard settings (ttl, publishEvery, maxAttempts, backoff, io, seed; see
+     * {@link StoreFleetGuard.Builder}). In memory the defaults differ: store calls run inline in the
+     * caller, symptoms are written at once, backoff 50 ms to 1 s.
+     */
+    public Builder guard(Consumer<StoreFleetGuard.Builder> settings) {
+      this.guard = Objects.requireNonNull(settings, "settings");
       return this;
     }
 

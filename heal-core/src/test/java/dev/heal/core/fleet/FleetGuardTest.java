@@ -55,7 +55,8 @@ class FleetGuardTest {
   }
 
   private InMemoryFleet fleet(int replicas, double share) {
-    return InMemoryFleet.builder().replicas(replicas).share(share).clock(clock).ttl(Duration.ofSeconds(30)).build();
+    return InMemoryFleet.builder().replicas(replicas).share(share).clock(clock)
+        .guard(g -> g.ttl(Duration.ofSeconds(30))).build();
   }
 
   @Test

@@ -316,7 +316,7 @@ class HealerModelCheckTest {
           .listener(this::chaoticListener);
       if (withFleet) {
         fleet = InMemoryFleet.builder().replicas(4).share(random.nextBoolean() ? 0.25 : 0.5).clock(clock)
-            .ttl(Duration.ofHours(1)).io(fleetTasks::add).build();
+            .guard(g -> g.ttl(Duration.ofHours(1)).io(fleetTasks::add)).build();
         b.fleetGuard(fleet.member("me")).awaitSlot(!brokenFleet);
       }
       plans.forEach(b::plan);

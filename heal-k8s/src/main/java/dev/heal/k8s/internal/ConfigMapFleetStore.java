@@ -71,19 +71,7 @@ public final class ConfigMapFleetStore implements FleetStore {
         .endMetadata()
         .withData(encode(next))
         .build();
-    try {
-      if (expectedVersion == null) {
-        client.configMaps().inNamespace(namespace).resource(cm).create();
-      } else {
-        client.configMaps().inNamespace(namespace).resource(cm).update();
-      }
-      return true;
-    } catch (KubernetesClientException e) {
-      if (e.getCode() == 409) {
-        return false; // resourceVersion moved on, or another replica created it first
-      }
-      throw e;
-    }
+    return ConfigMaps.saveIfUnchanged(client, namespace, cm, expectedVersion);
   }
 
   @Override

@@ -115,9 +115,10 @@ final class FleetSimulation implements AutoCloseable {
         }
       };
       this.guard = KubernetesFleetGuard.builder().client(client).workload(new WorkloadRef("Deployment", NS, "web"))
-          .member(name).share(settings.share()).ttl(settings.ttl()).clock(clock).io(io)
-          .publishEvery(Duration.ofSeconds(5)).backoff(Duration.ofMillis(200), Duration.ofSeconds(5))
-          .seed(settings.seed()).build();
+          .member(name).clock(clock).guard(g -> g.share(settings.share()).ttl(settings.ttl()).io(io)
+              .publishEvery(Duration.ofSeconds(5)).backoff(Duration.ofMillis(200), Duration.ofSeconds(5))
+              .seed(settings.seed()))
+          .build();
       this.registry = HealthRegistry.builder().clock(clock).executor(new InlineExecutorService()).build();
       registry.register(HealthCheckConfig.builder("db").liveness().interval(Duration.ofSeconds(1))
           .failureThreshold(2).build(), () -> dbDown ? HealthResult.down("db unreachable") : HealthResult.up());

@@ -105,7 +105,7 @@ class KubernetesFleetGuardTest {
         .hasMessageContaining("member must be set");
     assertThatThrownBy(() -> KubernetesFleetGuard.builder().client(new io.fabric8.kubernetes.client
         .KubernetesClientBuilder().build()).workload(new WorkloadRef("Deployment", "shop", "web")).member("a")
-        .share(1.5).build()).hasMessage("share must be in (0, 1], was 1.5");
+        .guard(g -> g.share(1.5)).build()).hasMessage("share must be in (0, 1], was 1.5");
     assertThat(KubernetesFleetGuard.configMapName(new WorkloadRef("Deployment", "shop", "web")))
         .isEqualTo("heal-fleet-web");
   }
