@@ -142,10 +142,7 @@ public final class InMemoryFleet {
 
     /** Share of the replicas that may hold a slot at once, in (0, 1]. Default 0.25. */
     public Builder share(double share) {
-      if (!(share > 0.0 && share <= 1.0)) {
-        throw new IllegalArgumentException("share must be in (0, 1], was " + share);
-      }
-      this.share = share;
+      this.share = StoreFleetGuard.checkedShare(share);
       return this;
     }
 

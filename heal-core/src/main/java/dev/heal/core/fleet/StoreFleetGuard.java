@@ -401,6 +401,14 @@ public final class StoreFleetGuard implements FleetGuard, AutoCloseable {
     return Duration.ofNanos((long) (d.toNanos() * f));
   }
 
+  /** {@code share}, unless it is outside (0, 1]. */
+  static double checkedShare(double share) {
+    if (!(share > 0.0 && share <= 1.0)) {
+      throw new IllegalArgumentException("share must be in (0, 1], was " + share);
+    }
+    return share;
+  }
+
   @Override
   public String toString() {
     return "StoreFleetGuard[" + member + ", share " + share + ", ttl " + ttl + "]";
@@ -440,10 +448,7 @@ public final class StoreFleetGuard implements FleetGuard, AutoCloseable {
 
     /** Share of the replicas that may hold a slot at once, in (0, 1]. Default 0.25. */
     public Builder share(double share) {
-      if (!(share > 0.0 && share <= 1.0)) {
-        throw new IllegalArgumentException("share must be in (0, 1], was " + share);
-      }
-      this.share = share;
+      this.share = StoreFleetGuard.checkedShare(share);
       return this;
     }
 
