@@ -108,6 +108,10 @@ public final class HealerEvents implements HealerListener, AutoCloseable {
         reason = "HealDegradation";
         type = KubernetesEvents.Type.WARNING;
       }
+      case FLEET_REFUSED -> {
+        reason = "HealFleetRefused";
+        type = KubernetesEvents.Type.WARNING;
+      }
       default -> {
         return; // joins and ignored signals stay in the journal only
       }

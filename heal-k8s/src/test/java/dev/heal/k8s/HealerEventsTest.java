@@ -4,7 +4,11 @@ import static dev.heal.k8s.Fixtures.NS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.heal.core.fleet.FleetGuard;
+import dev.heal.core.fleet.InMemoryFleet;
+import dev.heal.core.health.HealthRegistry;
 import dev.heal.core.healer.Action;
+import dev.heal.core.healer.Actions;
 import dev.heal.core.healer.Healer;
 import dev.heal.core.healer.RecoveryPlan;
 import dev.heal.core.healer.Trigger;
@@ -16,6 +20,7 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
 
 /** The healer's story, as kubectl get events would show it. */
@@ -56,6 +61,27 @@ class HealerEventsTest {
       assertThat(list.stream().filter(e -> e.getReason().equals("HealRecovered")).findFirst().orElseThrow().getType())
           .isEqualTo("Normal");
       assertThat(bridge.dropped()).isZero();
+    }
+  }
+
+  @Test
+  void aDrainTheFleetGuardRefusesBecomesAWarningNamingTheHolders() throws Exception {
+    KubernetesEvents events = KubernetesEvents.builder().client(client).component("heal").instance("orders-7d9-abc")
+        .namespace(NS).clock(clock).build();
+    InMemoryFleet fleet = InMemoryFleet.builder().replicas(4).clock(clock).build();
+    fleet.member("orders-7d9-xyz").acquire(new FleetGuard.SlotRequest("ep-9", "db", "db", OptionalDouble.empty()));
+    HealthRegistry registry = HealthRegistry.builder().clock(clock).executor(new InlineExecutorService()).build();
+    try (HealerEvents bridge = HealerEvents.onPod(events, KubernetesEnvironment.of(NS, "orders-7d9-abc", "node-1"))) {
+      Healer healer = Healer.builder().clock(clock).executor(new InlineExecutorService()).listener(bridge)
+          .fleetGuard(fleet.member("orders-7d9-abc"))
+          .plan(RecoveryPlan.when(Trigger.signal("db-broken")).named("db").then(Actions.drain(registry)).build())
+          .build();
+      healer.raise("db-broken", "connection refused");
+      assertThat(bridge.flush(Duration.ofSeconds(10))).isTrue();
+      Event refused = client.v1().events().inNamespace(NS).list().getItems().stream()
+          .filter(e -> e.getReason().equals("HealFleetRefused")).findFirst().orElseThrow();
+      assertThat(refused.getType()).isEqualTo("Warning");
+      assertThat(refused.getMessage()).contains("fleet guard: 1 of 1 slots held by pods orders-7d9-xyz");
     }
   }
 

@@ -26,6 +26,17 @@ public interface Action {
     return false;
   }
 
+  /**
+   * Whether this action takes the replica out of service (drains it, restarts the process or a
+   * component that serves traffic). With a fleet guard ({@code Healer.Builder.fleetGuard}) a
+   * disruptive step runs only while its episode holds a fleet slot. Default false;
+   * {@link Actions#drain} and {@link Actions#restartProcess} are disruptive, and a plan can mark any
+   * step with {@code RecoveryPlan.Builder.disruptive()}.
+   */
+  default boolean disruptive() {
+    return false;
+  }
+
   /** An action from application code: {@code Action.of("reconnectPool", ctx -> {...})}. */
   static Action of(String name, Body body) {
     Objects.requireNonNull(name, "name");

@@ -39,11 +39,14 @@ public final class Actions {
     });
   }
 
-  /** Holds readiness DOWN from this step until the episode ends. */
+  /**
+   * Holds readiness DOWN from this step until the episode ends. Disruptive: with a fleet guard it
+   * runs only while the episode holds a fleet slot.
+   */
   public static Action drain(HealthRegistry registry) {
     Objects.requireNonNull(registry, "registry");
     return new Holding("drain", ctx -> registry.forceDown(CheckKind.READINESS,
-        "draining: episode " + ctx.episodeId() + " repairs " + ctx.target())::close);
+        "draining: episode " + ctx.episodeId() + " repairs " + ctx.target())::close, true);
   }
 
   /** Requests degradation {@code level} from this step until the episode ends. */
@@ -51,7 +54,7 @@ public final class Actions {
     Objects.requireNonNull(features, "features");
     Objects.requireNonNull(level, "level");
     return new Holding("degrade-" + level.name().toLowerCase(Locale.ROOT),
-        ctx -> features.request(level, "episode " + ctx.episodeId() + " (" + ctx.target() + ")")::close);
+        ctx -> features.request(level, "episode " + ctx.episodeId() + " (" + ctx.target() + ")")::close, false);
   }
 
   /** Switches feature {@code feature} off from this step until the episode ends. */
@@ -59,23 +62,74 @@ public final class Actions {
     Objects.requireNonNull(features, "features");
     features.feature(feature);
     return new Holding("disable-" + feature,
-        ctx -> features.disable(feature, "episode " + ctx.episodeId() + " (" + ctx.target() + ")")::close);
+        ctx -> features.disable(feature, "episode " + ctx.episodeId() + " (" + ctx.target() + ")")::close, false);
   }
 
   /**
    * Fails liveness on purpose so that the kubelet restarts the container. Never released: the
-   * process is expected to end. Returns SUCCEEDED once liveness reports DOWN.
+   * process is expected to end. Returns SUCCEEDED once liveness reports DOWN. Disruptive: with a
+   * fleet guard it runs only while the episode holds a fleet slot (which lapses after its TTL once
+   * the process is gone).
    */
   public static Action restartProcess(HealthRegistry registry) {
     Objects.requireNonNull(registry, "registry");
-    return Action.of("restart-process", ctx -> {
+    return disruptive(Action.of("restart-process", ctx -> {
       if (ctx.dryRun()) {
         return ActionResult.dryRun("would fail liveness so the kubelet restarts the container");
       }
       registry.forceDown(CheckKind.LIVENESS, "episode " + ctx.episodeId() + " asks for a container restart ("
           + ctx.target() + ")");
       return ActionResult.succeeded("liveness now fails on purpose; the kubelet will restart the container");
-    });
+    }));
+  }
+
+  /**
+   * {@code action}, marked {@linkplain Action#disruptive() disruptive}: with a fleet guard it runs
+   * only while its episode holds a fleet slot. Keeps dry-run support and episode releases.
+   */
+  public static Action disruptive(Action action) {
+    Objects.requireNonNull(action, "action");
+    return action.disruptive() ? action : new Disruptive(action);
+  }
+
+  private static final class Disruptive implements Action, EpisodeAware {
+    private final Action action;
+
+    Disruptive(Action action) {
+      this.action = action;
+    }
+
+    @Override
+    public String name() {
+      return action.name();
+    }
+
+    @Override
+    public ActionResult execute(ActionContext ctx) throws Exception {
+      return action.execute(ctx);
+    }
+
+    @Override
+    public boolean supportsDryRun() {
+      return action.supportsDryRun();
+    }
+
+    @Override
+    public boolean disruptive() {
+      return true;
+    }
+
+    @Override
+    public void episodeEnded(String episodeId, Outcome outcome) {
+      if (action instanceof EpisodeAware aware) {
+        aware.episodeEnded(episodeId, outcome);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "Disruptive[" + action + "]";
+    }
   }
 
   /** Runs {@code actions} in order as one step; the first result that is not SUCCEEDED ends it. */
@@ -104,6 +158,11 @@ public final class Actions {
     @Override
     public boolean supportsDryRun() {
       return actions.stream().allMatch(Action::supportsDryRun);
+    }
+
+    @Override
+    public boolean disruptive() {
+      return actions.stream().anyMatch(Action::disruptive);
     }
 
     @Override
@@ -139,10 +198,17 @@ public final class Actions {
     private final String name;
     private final Function<ActionContext, Runnable> acquire;
     private final Map<String, Runnable> held = new ConcurrentHashMap<>();
+    private final boolean disruptive;
 
-    Holding(String name, Function<ActionContext, Runnable> acquire) {
+    Holding(String name, Function<ActionContext, Runnable> acquire, boolean disruptive) {
       this.name = name;
       this.acquire = acquire;
+      this.disruptive = disruptive;
+    }
+
+    @Override
+    public boolean disruptive() {
+      return disruptive;
     }
 
     @Override

@@ -66,6 +66,12 @@ public record HealEvent(
     /** A signal matched no plan, or was a replay; nothing was done. */
     IGNORED,
     /** The service's degradation level changed (see {@code Healer.Builder.features}). */
-    DEGRADATION_CHANGED
+    DEGRADATION_CHANGED,
+    /**
+     * The fleet guard refused a disruptive step: every slot is held by other replicas, the symptom
+     * is fleet-wide, or the guard was unreachable. The step is journaled UNAVAILABLE (or NOT_NOW
+     * when the plan waits for a slot) with the guard's sentence; {@link #step} names it.
+     */
+    FLEET_REFUSED
   }
 }

@@ -2,6 +2,8 @@ package dev.heal.core.healer;
 
 import dev.heal.core.alerts.AlertReplayGuard;
 import dev.heal.core.degradation.Features;
+import dev.heal.core.fleet.FleetGuard;
+import dev.heal.core.fleet.FleetView;
 import dev.heal.core.health.CheckState;
 import dev.heal.core.health.HealthListener;
 import dev.heal.core.health.HealthRegistry;
@@ -58,8 +60,10 @@ public final class Healer implements SignalSink, AutoCloseable {
   private final Journal journal;
   private final EventDispatcher events;
   private final Engine engine;
+  private final FleetGuard fleet;
 
   private Healer(Builder b) {
+    this.fleet = b.fleet;
     this.clock = b.clock;
     this.plans = List.copyOf(b.plans);
     this.dryRun = b.dryRun;
@@ -82,7 +86,7 @@ public final class Healer implements SignalSink, AutoCloseable {
     }
     EpisodeMachine.Config config = new EpisodeMachine.Config(plans, dryRun, b.cooldown, b.maxEpisodeDuration,
         b.verifyEvery, b.budgetActions, b.budgetWindow, b.replayWindow, b.replayCapacity, b.signalCapacity,
-        Duration.ofMinutes(1), b.seed, b.budgetObserver, b.checkTokens);
+        Duration.ofMinutes(1), b.seed, b.budgetObserver, b.checkTokens, b.fleet != null, b.awaitSlot);
     HealthRegistry registry = b.health;
     this.engine = new Engine(new EpisodeMachine(config, clock.nanoTime()), clock, launcher, events,
         new Engine.JournalSink() {
@@ -100,7 +104,7 @@ public final class Healer implements SignalSink, AutoCloseable {
           if (registry != null) {
             registry.requestRun(check);
           }
-        });
+        }, b.fleet);
     if (registry != null) {
       registry.addListener(new HealthListener() {
         @Override
@@ -316,6 +320,15 @@ public final class Healer implements SignalSink, AutoCloseable {
     return events.queued();
   }
 
+  /**
+   * The fleet as this replica's fleet guard last saw it — slots, their holders, shared symptoms and
+   * their share of the fleet — or empty without a guard ({@link Builder#fleetGuard}). Reads no
+   * store (no I/O); for {@code /heal/episodes} and diagnostics. Thread-safe.
+   */
+  public Optional<FleetView> fleetView() {
+    return fleet == null ? Optional.empty() : Optional.of(fleet.view());
+  }
+
   /** Sizes of the healer's internal maps, by name: every one is bounded (for diagnostics and tests). */
   public Map<String, Integer> internalSizes() {
     return engine.sizes();
@@ -358,6 +371,8 @@ public final class Healer implements SignalSink, AutoCloseable {
     private Engine.Launcher launcher;
     private EpisodeMachine.BudgetObserver budgetObserver;
     private boolean checkTokens = true;
+    private FleetGuard fleet;
+    private boolean awaitSlot = true;
     private int journalSize = 200;
     private long seed = 0x5EEDL;
     private final List<HealerListener> listeners = new ArrayList<>();
@@ -527,6 +542,27 @@ public final class Healer implements SignalSink, AutoCloseable {
       return this;
     }
 
+    /**
+     * Coordinates disruptive steps across the fleet: a step whose action is
+     * {@linkplain Action#disruptive() disruptive} ({@link Actions#drain}, {@link Actions#restartProcess},
+     * {@link Actions#disruptive}) or that the plan marks {@link RecoveryPlan.Builder#disruptive()}
+     * runs only while its episode holds a slot of {@code guard}; without one the step is journaled
+     * UNAVAILABLE ("fleet guard: 3 of 3 slots held by pods ...") and the plan escalates (or waits,
+     * {@link RecoveryPlan.Builder#waitForFleetSlot()}). The slot is given back when the episode
+     * ends. Not in dry-run. Default: none (disruptive steps run unguarded). The healer does not
+     * close the guard.
+     */
+    public Builder fleetGuard(FleetGuard guard) {
+      this.fleet = Objects.requireNonNull(guard, "guard");
+      return this;
+    }
+
+    /** Internal: false builds the model check's broken variant (disruptive steps do not wait for a slot). */
+    Builder awaitSlot(boolean await) {
+      this.awaitSlot = await;
+      return this;
+    }
+
     /** Episodes kept in memory (open ones are never dropped). Default 200. */
     public Builder journalSize(int size) {
       if (size < 1) {
@@ -562,6 +598,11 @@ public final class Healer implements SignalSink, AutoCloseable {
         }
       }
       for (RecoveryPlan p : plans) {
+        if (p.unlessFleetWide().isPresent() && fleet == null) {
+          throw new IllegalStateException("plan '" + p.name() + "' says unlessFleetWide(" + p.unlessFleetWide().getAsDouble()
+              + ") but the healer has no fleet guard to learn the fleet's symptoms from: pass one with"
+              + " Healer.builder().fleetGuard(guard)");
+        }
         Optional<String> check = p.trigger().checkName();
         if (check.isPresent()) {
           if (health == null) {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * What to do when a trigger fires: an ordered list of steps, each tried up to its attempts (with
@@ -25,10 +26,16 @@ public final class RecoveryPlan {
   private final Trigger trigger;
   private final Optional<String> target;
   private final List<Step> steps;
+  private final List<Boolean> disruptive;
+  private final OptionalDouble unlessFleetWide;
+  private final boolean waitForFleetSlot;
 
   private RecoveryPlan(Builder b) {
     this.trigger = b.trigger;
     this.steps = List.copyOf(b.steps.stream().map(StepBuilder::build).toList());
+    this.disruptive = b.steps.stream().map(sb -> sb.disruptive || sb.action.disruptive()).toList();
+    this.unlessFleetWide = b.unlessFleetWide;
+    this.waitForFleetSlot = b.waitForFleetSlot;
     this.target = Optional.ofNullable(b.target);
     this.name = b.name != null ? b.name : defaultName(trigger, steps);
   }
@@ -57,6 +64,26 @@ public final class RecoveryPlan {
 
   public List<Step> steps() {
     return steps;
+  }
+
+  /**
+   * Whether step {@code step} (from 0) takes the replica out of service: its action is
+   * {@linkplain Action#disruptive() disruptive} or the plan marked it with
+   * {@link Builder#disruptive()}. With a fleet guard such a step runs only while its episode holds
+   * a fleet slot.
+   */
+  public boolean isDisruptive(int step) {
+    return disruptive.get(step);
+  }
+
+  /** The share set by {@link Builder#unlessFleetWide(double)}; empty if not set. */
+  public OptionalDouble unlessFleetWide() {
+    return unlessFleetWide;
+  }
+
+  /** Whether a disruptive step without a fleet slot waits and retries ({@link Builder#waitForFleetSlot()}). */
+  public boolean waitsForFleetSlot() {
+    return waitForFleetSlot;
   }
 
   @Override
@@ -91,6 +118,8 @@ public final class RecoveryPlan {
     private final List<StepBuilder> steps = new ArrayList<>();
     private String name;
     private String target;
+    private OptionalDouble unlessFleetWide = OptionalDouble.empty();
+    private boolean waitForFleetSlot;
 
     private Builder(Trigger trigger) {
       this.trigger = trigger;
@@ -168,6 +197,43 @@ public final class RecoveryPlan {
       return this;
     }
 
+    /**
+     * Marks the current step disruptive (it takes the replica out of service), as if its action
+     * were: with a fleet guard it runs only while the episode holds a fleet slot.
+     */
+    public Builder disruptive() {
+      current("disruptive").disruptive = true;
+      return this;
+    }
+
+    /**
+     * Skips the plan's disruptive steps (reported UNAVAILABLE, so the plan escalates past them)
+     * while more than {@code share} of the fleet's replicas report the trigger's symptom: a shared
+     * cause (a database, a payments API, DNS) that draining or restarting replicas cannot repair.
+     * Needs a fleet guard ({@code Healer.Builder.fleetGuard}); the healer publishes the trigger's
+     * signal name as a shared symptom while it fires.
+     *
+     * @param share in [0, 1): 0.5 skips when more than half the fleet shares the symptom
+     */
+    public Builder unlessFleetWide(double share) {
+      if (!(share >= 0.0 && share < 1.0)) {
+        throw new IllegalArgumentException("unlessFleetWide share must be in [0, 1) (0.5 = more than half the"
+            + " fleet), was " + share);
+      }
+      this.unlessFleetWide = OptionalDouble.of(share);
+      return this;
+    }
+
+    /**
+     * When every fleet slot is held, a disruptive step is reported NOT_NOW and retried with the
+     * step's backoff (up to its attempts) instead of UNAVAILABLE, which escalates at once (the
+     * default).
+     */
+    public Builder waitForFleetSlot() {
+      this.waitForFleetSlot = true;
+      return this;
+    }
+
     public RecoveryPlan build() {
       if (steps.isEmpty()) {
         throw new IllegalStateException("a recovery plan needs at least one step: call then(action)");
@@ -207,6 +273,7 @@ public final class RecoveryPlan {
     Duration timeout = Duration.ofSeconds(30);
     Duration verifyWithin = Duration.ofSeconds(30);
     Verification verification;
+    boolean disruptive;
 
     StepBuilder(Action action) {
       this.action = action;

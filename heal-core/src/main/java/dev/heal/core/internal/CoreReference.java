@@ -4,6 +4,7 @@ import static io.micrometer.core.instrument.Meter.Type.COUNTER;
 import static io.micrometer.core.instrument.Meter.Type.GAUGE;
 import static io.micrometer.core.instrument.Meter.Type.TIMER;
 
+import dev.heal.core.fleet.StoreFleetGuard;
 import dev.heal.core.healer.Healer;
 import dev.heal.core.healer.RecoveryPlan;
 import dev.heal.core.healer.Trigger;
@@ -71,7 +72,8 @@ public final class CoreReference implements ReferenceCatalog {
             .set("eventExecutor", "one daemon dispatcher thread", "")
             .field("journalSize", "episodes")
             .field("seed", "")
-            .set("listener", "none", "", "Adds a listener for every healing event."),
+            .set("listener", "none", "", "Adds a listener for every healing event.")
+            .set("fleetGuard", "none (disruptive steps run unguarded)", ""),
         Builder.of("Recovery plans", RecoveryPlan.Builder.class, "RecoveryPlan.when(trigger)",
                 () -> RecoveryPlan.when(Trigger.signal("name")))
             .set("named", "trigger and first action", "")
@@ -83,7 +85,21 @@ public final class CoreReference implements ReferenceCatalog {
             .set("backoff", "`1s`", "")
             .set("timeout", "`30s`", "")
             .set("verifyWithin", "`30s`", "")
-            .set("verifyWith", "the trigger clears", ""));
+            .set("verifyWith", "the trigger clears", "")
+            .set("disruptive", "the action's `disruptive()`", "")
+            .set("unlessFleetWide", "never", "share of the replicas")
+            .set("waitForFleetSlot", "off (escalate)", ""),
+        Builder.of("Fleet guard", StoreFleetGuard.Builder.class, "StoreFleetGuard.builder()", StoreFleetGuard::builder)
+            .set("store", "— (required)", "")
+            .set("member", "— (required)", "")
+            .field("share", "share of the replicas")
+            .field("ttl", "")
+            .field("publishEvery", "")
+            .field("maxAttempts", "tries per change")
+            .set("backoff", "`200ms` doubling to `5s`", "Duration, Duration")
+            .set("clock", CLOCK, "")
+            .set("io", "one daemon thread per guard", "")
+            .field("seed", ""));
   }
 
   @Override

@@ -2,6 +2,10 @@ package dev.heal.core.healer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.heal.core.fleet.FleetGuard;
+import dev.heal.core.fleet.FleetState;
+import dev.heal.core.fleet.InMemoryFleet;
+import dev.heal.core.fleet.StoreFleetGuard;
 import dev.heal.core.health.HealthCheckConfig;
 import dev.heal.core.health.HealthRegistry;
 import dev.heal.core.health.HealthResult;
@@ -44,6 +48,16 @@ import org.junit.jupiter.api.Test;
  * attempt has exactly one STEP_STARTED and one STEP_FINISHED, carrying the result the action really
  * returned; every held resource was released once per episode; every map is empty.
  *
+ * <p>The fleet guard (half the schedules): the healer is member {@code me} of an
+ * {@link InMemoryFleet} of 4 replicas with 1 or 2 slots, whose store calls run when the schedule
+ * drains them (so answers arrive late, after episodes ended, after close); three ghost members take
+ * and give back slots and publish the symptom {@code b}, so slots are full and symptoms fleet-wide
+ * at random moments. Invariants: a disruptive step never begins unless its episode holds a slot in
+ * the fleet's state; no more members hold slots than the capacity; at the end every slot of
+ * {@code me} is given back and no ask is left. {@link #aBrokenFleetVariantIsCaught()} builds the
+ * machine that starts disruptive steps without waiting for the answer and requires the checker to
+ * report "without a fleet slot".
+ *
  * <p>How a broken variant is caught: {@link #aBrokenVariantIsCaught()} builds the healer with the
  * engine's token check switched off (a queued attempt of an ended episode is neither dropped nor
  * refused when a thread picks it up) and requires the checker to report "started for closed
@@ -55,6 +69,9 @@ import org.junit.jupiter.api.Test;
 class HealerModelCheckTest {
   private static final int SCHEDULES = Integer.getInteger("heal.modelcheck.schedules", 100_000);
   private static final int STEPS = 48;
+  /** Coverage of the fleet guard over a run: refusals because slots were full, because the symptom was fleet-wide. */
+  private static final java.util.concurrent.atomic.AtomicLong FULL = new java.util.concurrent.atomic.AtomicLong();
+  private static final java.util.concurrent.atomic.AtomicLong FLEET_WIDE = new java.util.concurrent.atomic.AtomicLong();
   private static final Instant S1 = Instant.parse("2026-01-01T00:00:00Z");
   private static final Instant S2 = Instant.parse("2026-01-01T00:05:00Z");
 
@@ -82,6 +99,10 @@ class HealerModelCheckTest {
         })
         .filter(java.util.Objects::nonNull).toList();
     assertThat(failures).as("violations (rerun one with -Dheal.modelcheck.seed=SEED)").isEmpty();
+    if (SCHEDULES >= 1_000) {
+      assertThat(FULL.get()).as("schedules reached a full fleet").isPositive();
+      assertThat(FLEET_WIDE.get()).as("schedules reached a fleet-wide symptom").isPositive();
+    }
   }
 
   @Test
@@ -92,6 +113,18 @@ class HealerModelCheckTest {
     }
     assertThat(found).as("the checker must catch the variant without the token check").isNotNull()
         .contains("started for closed episode");
+  }
+
+  @Test
+  void aBrokenFleetVariantIsCaught() {
+    String found = null;
+    for (int i = 0; i < 2_000 && found == null; i++) {
+      Schedule s = new Schedule(0xF1EE7L + i, true);
+      s.brokenFleet = true;
+      found = s.run().orElse(null);
+    }
+    assertThat(found).as("the checker must catch disruptive steps that do not wait for their slot").isNotNull()
+        .contains("without a fleet slot");
   }
 
   @Test
@@ -137,10 +170,17 @@ class HealerModelCheckTest {
     BigInteger credit;
     long lastBudgetNanos;
     Behaviour next = Behaviour.SUCCEED;
+    boolean brokenFleet;
+    InMemoryFleet fleet;
+    final List<Runnable> fleetTasks = new ArrayList<>();
+    final List<String> ghostHeld = new ArrayList<>();
 
     enum Behaviour { SUCCEED, FAIL, NOT_NOW, UNAVAILABLE, NULL, THROW, ERROR, STACK_OVERFLOW, INTERRUPTED }
 
+    final long seed;
+
     Schedule(long seed, boolean checkTokens) {
+      this.seed = seed;
       this.random = new SplittableRandom(seed);
       this.checkTokens = checkTokens;
     }
@@ -162,10 +202,19 @@ class HealerModelCheckTest {
     // Building
 
     private Action action(String name, boolean holding) {
+      return action(name, holding, false);
+    }
+
+    private Action action(String name, boolean holding, boolean disruptive) {
       class ModelAction implements Action, EpisodeAware {
         @Override
         public String name() {
           return name;
+        }
+
+        @Override
+        public boolean disruptive() {
+          return disruptive;
         }
 
         @Override
@@ -204,20 +253,36 @@ class HealerModelCheckTest {
       HealthRegistry registry = HealthRegistry.builder().clock(clock).build();
       registry.register(HealthCheckConfig.builder("db").build(), HealthResult::up);
       plans = new ArrayList<>();
+      // Drawn apart from the schedule's stream, so schedules without a fleet stay as they were.
+      boolean withFleet = brokenFleet || new SplittableRandom(seed).nextInt(2) == 0;
       if (random.nextInt(4) != 0) {
-        plans.add(RecoveryPlan.when(Trigger.signal("a")).named("p-a")
-            .then(action("fixA", random.nextBoolean())).attempts(1 + random.nextInt(2)).backoff(ms(0, 400))
+        RecoveryPlan.Builder pa = RecoveryPlan.when(Trigger.signal("a")).named("p-a")
+            .then(action("fixA", random.nextBoolean(), withFleet && random.nextBoolean()))
+            .attempts(1 + random.nextInt(2)).backoff(ms(0, 400))
             .timeout(ms(100, 1500)).verifyWithin(ms(200, 2500))
-            .escalateTo(action("fixA2", false)).timeout(ms(100, 1500)).verifyWithin(ms(200, 2500)).build());
+            .escalateTo(action("fixA2", false, withFleet && random.nextBoolean()))
+            .timeout(ms(100, 1500)).verifyWithin(ms(200, 2500));
+        if (withFleet && random.nextBoolean()) {
+          pa.waitForFleetSlot();
+        }
+        plans.add(pa.build());
       }
       if (random.nextInt(4) != 0) {
         plans.add(RecoveryPlan.when(Trigger.signal("c")).named("p-c").target("a")
             .then(action("fixC", false)).timeout(ms(100, 1500)).verifyWithin(ms(200, 2500)).build());
       }
       if (random.nextInt(3) != 0) {
-        plans.add(RecoveryPlan.when(Trigger.signal("b").forAtLeast(ms(0, 1500))).named("p-b").target("shared")
+        RecoveryPlan.Builder pb = RecoveryPlan.when(Trigger.signal("b").forAtLeast(ms(0, 1500))).named("p-b")
+            .target("shared")
             .then(action("fixB", true)).attempts(1 + random.nextInt(3)).backoff(ms(0, 300)).timeout(ms(100, 1000))
-            .verifyWithin(ms(200, 2000)).build());
+            .verifyWithin(ms(200, 2000));
+        if (withFleet) {
+          pb.disruptive();
+          if (random.nextBoolean()) {
+            pb.unlessFleetWide(random.nextBoolean() ? 0.25 : 0.5);
+          }
+        }
+        plans.add(pb.build());
       }
       if (random.nextInt(3) != 0) {
         boolean answer = random.nextBoolean();
@@ -249,11 +314,16 @@ class HealerModelCheckTest {
           .budgetObserver(this::budgetDecided).checkTokens(checkTokens)
           .listener(seen::add)
           .listener(this::chaoticListener);
+      if (withFleet) {
+        fleet = InMemoryFleet.builder().replicas(4).share(random.nextBoolean() ? 0.25 : 0.5).clock(clock)
+            .guard(g -> g.ttl(Duration.ofHours(1)).io(fleetTasks::add)).build();
+        b.fleetGuard(fleet.member("me")).awaitSlot(!brokenFleet);
+      }
       plans.forEach(b::plan);
       healer = b.build();
       log.add("plans " + plans.stream().map(RecoveryPlan::name).toList() + " cooldown " + cooldown.toMillis()
           + " max " + maxDuration.toMillis() + " budget " + budgetActions + "/" + budgetWindow.toMillis()
-          + (dryRun ? " dry-run" : ""));
+          + (dryRun ? " dry-run" : "") + (fleet != null ? " fleet of 4, " + fleet.capacity() + " slot(s)" : ""));
     }
 
     private void budgetDecided(long nowNanos, boolean granted) {
@@ -345,7 +415,11 @@ class HealerModelCheckTest {
         log.add("advance " + d.toMillis());
         clock.advance(d);
       } else if (op < 97) {
-        deliver();
+        if (fleet != null && random.nextBoolean()) {
+          fleetStep();
+        } else {
+          deliver();
+        }
       } else if (random.nextInt(4) == 0) {
         log.add("close");
         healer.close();
@@ -428,12 +502,28 @@ class HealerModelCheckTest {
       if (ep == null || !ep.isOpen()) {
         violations.add("attempt " + token + " of " + ctx.step() + " started for closed episode " + ctx.episodeId());
       }
+      if (fleet != null && !healer.isDryRun() && disruptive(ctx) && !fleet.state().holds("me", ctx.episodeId(),
+          clock.now())) {
+        violations.add("disruptive attempt " + token + " of " + ctx.step() + " started without a fleet slot for "
+            + ctx.episodeId());
+      }
       for (Engine.Attempt other : running.values()) {
         if (other.context().target().equals(ctx.target())) {
           violations.add("two attempts run on " + ctx.target() + ": " + other.token() + " and " + token);
         }
       }
       running.put(token, a);
+    }
+
+    private boolean disruptive(ActionContext ctx) {
+      Episode ep = healer.journal().find(ctx.episodeId()).orElseThrow();
+      RecoveryPlan plan = plans.stream().filter(p -> p.name().equals(ep.plan())).findFirst().orElseThrow();
+      for (int i = 0; i < plan.steps().size(); i++) {
+        if (plan.steps().get(i).name().equals(ctx.step())) {
+          return plan.isDisruptive(i);
+        }
+      }
+      throw new AssertionError("no step " + ctx.step() + " in " + plan);
     }
 
     private void returnOne() {
@@ -466,6 +556,38 @@ class HealerModelCheckTest {
       a.returned(r);
     }
 
+    /** The fleet's store answers some calls; or a ghost member takes, gives back or publishes. */
+    private void fleetStep() {
+      int op = random.nextInt(10);
+      if (op < 6) {
+        int n = fleetTasks.isEmpty() ? 0 : 1 + random.nextInt(fleetTasks.size());
+        log.add("fleet answers " + n);
+        for (int i = 0; i < n && !fleetTasks.isEmpty(); i++) {
+          fleetTasks.remove(random.nextInt(fleetTasks.size())).run();
+        }
+      } else if (op < 8) {
+        String ghost = "g" + (1 + random.nextInt(3));
+        if (ghostHeld.contains(ghost)) {
+          log.add(ghost + " releases");
+          ghostHeld.remove(ghost);
+          fleet.member(ghost).release("ep-g");
+        } else {
+          log.add(ghost + " asks for a slot");
+          fleet.member(ghost).acquire(new FleetGuard.SlotRequest("ep-g", "x", "x", java.util.OptionalDouble.empty()))
+              .thenAccept(a -> {
+                if (a.granted()) {
+                  ghostHeld.add(ghost);
+                }
+              });
+        }
+      } else {
+        String ghost = "g" + (1 + random.nextInt(3));
+        boolean on = random.nextBoolean();
+        log.add(ghost + (on ? " reports b" : " clears b"));
+        fleet.member(ghost).publish(on ? Set.of("b") : Set.of());
+      }
+    }
+
     private void deliver() {
       log.add("deliver events");
       while (!eventTasks.isEmpty()) {
@@ -490,6 +612,12 @@ class HealerModelCheckTest {
       bound(sizes, "episodes", 2 * targets);
       bound(sizes, "timers", 32);
       bound(sizes, "engine.timers", 32);
+      if (fleet != null) {
+        List<String> holders = fleet.state().holders(clock.now());
+        if (holders.size() > fleet.capacity()) {
+          violations.add("fleet over-filled: " + holders + " hold slots, capacity " + fleet.capacity());
+        }
+      }
       Map<String, Long> perTarget = new HashMap<>();
       for (Engine.Attempt a : running.values()) {
         perTarget.merge(a.context().target(), 1L, Long::sum);
@@ -545,8 +673,37 @@ class HealerModelCheckTest {
       for (long token : List.copyOf(running.keySet())) {
         finishAttempt(token, Behaviour.INTERRUPTED);
       }
+      // The store answers everything; retries after a conflict wait on the clock: let them run, then answer them.
+      for (int round = 0; round < 50; round++) {
+        while (!fleetTasks.isEmpty()) {
+          fleetTasks.remove(0).run();
+        }
+        clock.advance(Duration.ofMinutes(1));
+      }
+      if (!fleetTasks.isEmpty()) {
+        violations.add("the fleet store still has " + fleetTasks.size() + " calls after 50 rounds");
+      }
       clock.advance(Duration.ofMinutes(30));
       deliver();
+      if (fleet != null) {
+        for (FleetState.Slot slot : fleet.state().slots().values()) {
+          if (slot.member().equals("me")) {
+            violations.add("after close, " + slot.key() + " still holds a fleet slot");
+          }
+        }
+        if (!((StoreFleetGuard) fleet.member("me")).held().isEmpty()) {
+          violations.add("after close the guard still holds " + ((StoreFleetGuard) fleet.member("me")).held());
+        }
+      }
+      for (HealEvent e : seen) {
+        if (e.type() == HealEvent.Type.FLEET_REFUSED) {
+          if (e.message().contains("slots held by")) {
+            FULL.incrementAndGet();
+          } else if (e.message().contains("shared cause")) {
+            FLEET_WIDE.incrementAndGet();
+          }
+        }
+      }
       Map<String, Integer> started = new HashMap<>();
       long dryRuns = 0;
       for (HealEvent e : seen) {

@@ -3,7 +3,6 @@ package dev.heal.k8s.internal;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 
 /**
  * Keeps the ledger in a small ConfigMap, so a restarted healer remembers what it (or another
@@ -43,18 +42,6 @@ public final class ConfigMapLedgerStore implements LedgerStore {
         .endMetadata()
         .withData(ledger.encode())
         .build();
-    try {
-      if (expectedVersion == null) {
-        client.configMaps().inNamespace(namespace).resource(cm).create();
-      } else {
-        client.configMaps().inNamespace(namespace).resource(cm).update();
-      }
-      return true;
-    } catch (KubernetesClientException e) {
-      if (e.getCode() == 409) {
-        return false;
-      }
-      throw e;
-    }
+    return ConfigMaps.saveIfUnchanged(client, namespace, cm, expectedVersion);
   }
 }

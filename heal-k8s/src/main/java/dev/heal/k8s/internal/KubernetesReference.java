@@ -3,6 +3,7 @@ package dev.heal.k8s.internal;
 import dev.heal.core.internal.ReferenceCatalog;
 import dev.heal.k8s.DisruptionBudget;
 import dev.heal.k8s.KubernetesEvents;
+import dev.heal.k8s.KubernetesFleetGuard;
 import dev.heal.k8s.KubernetesHealing;
 import dev.heal.k8s.KubernetesLeaderElection;
 import java.util.List;
@@ -55,6 +56,15 @@ public final class KubernetesReference implements ReferenceCatalog {
             .field("leaseDuration", "")
             .field("renewDeadline", "")
             .field("retryPeriod", "")
-            .set("environment", "none", ""));
+            .set("environment", "none", ""),
+        Builder.of("Fleet guard in Kubernetes", KubernetesFleetGuard.Builder.class, "KubernetesFleetGuard.builder()",
+                KubernetesFleetGuard::builder)
+            .set("client", "— (required)", "", "The fabric8 client the fleet ConfigMap is kept with.")
+            .set("workload", "— (required)", "")
+            .set("member", "— (required, or `environment`)", "")
+            .set("environment", "none", "")
+            .field("replicasCacheFor", "")
+            .set("clock", CLOCK, "")
+            .set("guard", "`StoreFleetGuard`'s defaults (above)", ""));
   }
 }

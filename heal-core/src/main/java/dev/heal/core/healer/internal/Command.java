@@ -1,5 +1,6 @@
 package dev.heal.core.healer.internal;
 
+import dev.heal.core.fleet.FleetGuard;
 import dev.heal.core.healer.Action;
 import dev.heal.core.healer.EpisodeAware;
 import dev.heal.core.healer.Episode;
@@ -8,6 +9,7 @@ import dev.heal.core.healer.Outcome;
 import dev.heal.core.healer.Signal;
 import dev.heal.core.healer.Verification;
 import java.time.Duration;
+import java.util.Set;
 
 /**
  * What the {@link EpisodeMachine} asks the world to do. The machine only decides; the engine
@@ -54,4 +56,16 @@ public sealed interface Command {
 
   /** Tell an action that held something for episode {@code episodeId} that the episode ended. */
   record Release(EpisodeAware action, String episodeId, Outcome outcome) implements Command {}
+
+  /**
+   * Ask the fleet guard for a slot (after the lock) and feed the answer to
+   * {@link EpisodeMachine#slotAnswered} with {@code ask}.
+   */
+  record AcquireSlot(long ask, FleetGuard.SlotRequest request) implements Command {}
+
+  /** Give back the fleet slot of episode {@code episodeId} (after the lock). */
+  record ReleaseSlot(String episodeId) implements Command {}
+
+  /** Publish the shared symptoms this replica sees failing (after the lock). */
+  record PublishSymptoms(Set<String> failing) implements Command {}
 }

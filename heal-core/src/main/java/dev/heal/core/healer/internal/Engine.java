@@ -1,5 +1,7 @@
 package dev.heal.core.healer.internal;
 
+import dev.heal.core.fleet.FleetGuard;
+import dev.heal.core.fleet.SlotAnswer;
 import dev.heal.core.healer.Action;
 import dev.heal.core.healer.ActionContext;
 import dev.heal.core.healer.ActionResult;
@@ -61,12 +63,23 @@ public final class Engine {
   private final EventDispatcher events;
   private final JournalSink journal;
   private final Consumer<String> recheck;
+  private final FleetGuard fleet;
   // Guarded by lock.
   private final Map<Long, Attempt> attempts = new HashMap<>();
   private final Map<Long, HealClock.Cancellable> timers = new HashMap<>();
 
   public Engine(EpisodeMachine machine, HealClock clock, Launcher launcher, EventDispatcher events,
       JournalSink journal, Consumer<String> recheck) {
+    this(machine, clock, launcher, events, journal, recheck, null);
+  }
+
+  /** An engine whose machine asks {@code fleet} (may be null: none) for slots for disruptive steps. */
+  public Engine(EpisodeMachine machine, HealClock clock, Launcher launcher, EventDispatcher events,
+      JournalSink journal, Consumer<String> recheck, FleetGuard fleet) {
+    this.fleet = fleet;
+    if (fleet != null) {
+      fleet.onSlotLost(episode -> decide(m -> m.slotLost(episode, now())));
+    }
     this.machine = Objects.requireNonNull(machine, "machine");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.launcher = Objects.requireNonNull(launcher, "launcher");
@@ -214,6 +227,13 @@ public final class Engine {
       } else if (c instanceof Command.Release r) {
         after.add(() -> guarded(r.action() + " releasing what it held for " + r.episodeId(),
             () -> r.action().episodeEnded(r.episodeId(), r.outcome())));
+      } else if (c instanceof Command.AcquireSlot a) {
+        after.add(() -> acquireSlot(a));
+      } else if (c instanceof Command.ReleaseSlot r) {
+        after.add(() -> guarded("fleet guard releasing the slot of " + r.episodeId(),
+            () -> requireFleet().release(r.episodeId())));
+      } else if (c instanceof Command.PublishSymptoms p) {
+        after.add(() -> guarded("fleet guard publishing symptoms", () -> requireFleet().publish(p.failing())));
       }
     }
   }
@@ -225,6 +245,33 @@ public final class Engine {
       if (a.begin(() -> { })) {
         a.returned(ActionResult.failed("action pool rejected the action: " + e.getMessage()));
       }
+    }
+  }
+
+  private FleetGuard requireFleet() {
+    if (fleet == null) {
+      throw new IllegalStateException("the machine asked for a fleet guard but the engine has none");
+    }
+    return fleet;
+  }
+
+  /** Outside the lock: the guard may answer at once (in memory) or later (after its I/O). Exactly one answer. */
+  private void acquireSlot(Command.AcquireSlot a) {
+    java.util.concurrent.atomic.AtomicBoolean answered = new java.util.concurrent.atomic.AtomicBoolean();
+    Consumer<SlotAnswer> answer = r -> {
+      if (answered.compareAndSet(false, true)) {
+        decide(m -> m.slotAnswered(a.ask(), r, now()));
+      }
+    };
+    try {
+      requireFleet().acquire(a.request()).whenComplete((r, t) -> answer.accept(r != null ? r
+          : new SlotAnswer.Unreachable("the fleet guard failed: " + t)));
+    } catch (VirtualMachineError e) {
+      answer.accept(new SlotAnswer.Unreachable("the fleet guard threw " + e));
+      throw e;
+    } catch (Throwable t) {
+      log.warn("heal: fleet guard threw on acquire; no slot", t);
+      answer.accept(new SlotAnswer.Unreachable("the fleet guard threw " + t));
     }
   }
 

@@ -1,6 +1,8 @@
 package dev.heal.core.healer.internal;
 
 import dev.heal.core.alerts.AlertReplayGuard;
+import dev.heal.core.fleet.FleetGuard;
+import dev.heal.core.fleet.SlotAnswer;
 import dev.heal.core.healer.Action;
 import dev.heal.core.healer.ActionResult;
 import dev.heal.core.healer.EpisodeAware;
@@ -36,7 +38,13 @@ import java.util.TreeSet;
  * <p>Every guardrail is decided here: the action budget, one episode per target, at most one
  * attempt per target at any instant (a timed-out attempt that has not returned holds its target),
  * cooldown, alert replays, the maximum episode duration, dry-run, and the give-up latch (a plan that
- * gave up or timed out is not tried again for a trigger until that trigger clears).
+ * gave up or timed out is not tried again for a trigger until that trigger clears), and the fleet
+ * guard: a disruptive step of an episode that holds no fleet slot asks for one
+ * ({@link Command.AcquireSlot}) and waits; the answer comes back as an input
+ * ({@link #slotAnswered}); a refusal is journaled as the step's result (UNAVAILABLE, or NOT_NOW when
+ * the plan waits for a slot); the slot is given back when the episode ends
+ * ({@link Command.ReleaseSlot}), and a grant that arrives after its episode ended is given back at
+ * once.
  *
  * <p>Not thread-safe: the engine calls it under its decision lock.
  */
@@ -53,6 +61,9 @@ public final class EpisodeMachine {
    * @param noteQuiet how long an IGNORED or SUPPRESSED note for one key is not repeated
    * @param budgetObserver sees every budget decision (tests compare it with an exact model); may be null
    * @param checkTokens false only in the model check's deliberately broken variant
+   * @param fleet whether a fleet guard is configured: disruptive steps then need a slot
+   * @param awaitSlot false only in the model check's broken variant of the fleet guard (a
+   *     disruptive step starts without waiting for its slot)
    */
   public record Config(
       List<RecoveryPlan> plans,
@@ -68,7 +79,18 @@ public final class EpisodeMachine {
       Duration noteQuiet,
       long seed,
       BudgetObserver budgetObserver,
-      boolean checkTokens) {
+      boolean checkTokens,
+      boolean fleet,
+      boolean awaitSlot) {
+
+    /** Settings without a fleet guard. */
+    public Config(List<RecoveryPlan> plans, boolean dryRun, Duration cooldown, Duration maxEpisodeDuration,
+        Duration verifyEvery, int budgetActions, Duration budgetWindow, Duration replayWindow, int replayCapacity,
+        int signalCapacity, Duration noteQuiet, long seed, BudgetObserver budgetObserver, boolean checkTokens) {
+      this(plans, dryRun, cooldown, maxEpisodeDuration, verifyEvery, budgetActions, budgetWindow, replayWindow,
+          replayCapacity, signalCapacity, noteQuiet, seed, budgetObserver, checkTokens, false, true);
+    }
+
     public Config {
       plans = List.copyOf(plans);
       Objects.requireNonNull(cooldown, "cooldown");
@@ -86,7 +108,7 @@ public final class EpisodeMachine {
     void decided(long nowNanos, boolean granted);
   }
 
-  private enum Phase { QUEUED, ACTING, VERIFYING, BACKOFF, WAITING_FOR_TARGET, CLOSED }
+  private enum Phase { QUEUED, ACTING, VERIFYING, BACKOFF, WAITING_FOR_TARGET, WAITING_FOR_SLOT, CLOSED }
 
   private enum AttemptState { QUEUED, RUNNING }
 
@@ -124,6 +146,9 @@ public final class EpisodeMachine {
   private final Map<Long, Purpose> timers = new HashMap<>();
   private final Map<Long, Ep> byNumber = new HashMap<>();
   private final LinkedHashMap<String, Long> notedUntil = new LinkedHashMap<>();
+  private final Map<Long, Ep> slotAsks = new HashMap<>();
+  private Set<String> publishedSymptoms = Set.of();
+  private long nextAsk;
 
   private long nextTimer;
   private long nextToken;
@@ -169,6 +194,10 @@ public final class EpisodeMachine {
       if (ep.triggerKey.equals(key) && !ep.plan.trigger().isFiring(s)) {
         triggerCleared(ep, s, now);
       }
+    }
+    if (config.fleet()) {
+      // Before any slot is asked for, so the ask carries this replica's own symptom.
+      publishSymptoms();
     }
     boolean replay = isReplay(s, now);
     boolean matched = false;
@@ -217,6 +246,69 @@ public final class EpisodeMachine {
     } else if (!matched && s.firing() && !Signal.HEALTH.equals(s.source())) {
       note(HealEvent.Type.IGNORED, s, "nomatch|" + key, "no recovery plan matches " + s.key() + " "
           + s.labels(), now);
+    }
+  }
+
+  /**
+   * The fleet guard answered ask {@code ask} (a {@link Command.AcquireSlot}). A grant for an
+   * episode that ended (or after close) is given back at once; a refusal becomes the step's result.
+   */
+  public void slotAnswered(long ask, SlotAnswer answer, Now now) {
+    Objects.requireNonNull(answer, "answer");
+    Ep ep = slotAsks.remove(ask);
+    if (ep == null) {
+      return;
+    }
+    if (ep.slotAsk == ask) {
+      ep.slotAsk = -1;
+    }
+    if (closed || !ep.isOpen()) {
+      if (answer.granted()) {
+        out.add(new Command.ReleaseSlot(ep.id));
+      }
+      return;
+    }
+    if (answer.granted()) {
+      ep.holdsSlot = true;
+      ep.slotFresh = true;
+      log(Loudness.INFO, "heal: " + answer.message() + " to " + ep.id + " (" + ep.target + ")", now);
+      if (ep.phase == Phase.WAITING_FOR_SLOT) {
+        startAttempt(ep, now);
+      }
+      return;
+    }
+    if (ep.phase != Phase.WAITING_FOR_SLOT) {
+      return;
+    }
+    RecoveryPlan.Step step = ep.step(ep.stepIndex);
+    ActionResult r = answer instanceof SlotAnswer.Full && ep.plan.waitsForFleetSlot()
+        ? ActionResult.notNow(answer.message()) : ActionResult.unavailable(answer.message());
+    int index = ep.records.size();
+    ep.records.add(new StepRecord(ep.stepIndex, step.name(), step.action().name(), ep.attempt, now.wall(),
+        Optional.of(now.wall()), Optional.of(r.status()), r.message(), false, false));
+    emitStep(HealEvent.Type.FLEET_REFUSED, ep, index, step.name() + " for " + ep.target + " not run: "
+        + answer.message(), Loudness.WARN, now);
+    decide(ep, index, r, now);
+  }
+
+  /**
+   * The fleet guard gave up the slot of episode {@code episodeId} (it could not renew it in time):
+   * the episode ends GAVE_UP, so what its disruptive steps hold (a drain) is released before the
+   * slot can lapse and be taken by another replica.
+   */
+  public void slotLost(String episodeId, Now now) {
+    Objects.requireNonNull(episodeId, "episodeId");
+    if (closed) {
+      return;
+    }
+    for (Ep ep : new ArrayList<>(open.values())) {
+      if (ep.id.equals(episodeId) && ep.holdsSlot) {
+        ep.holdsSlot = false;
+        ep.slotFresh = false;
+        close(ep, Outcome.GAVE_UP, "its fleet slot could not be renewed (the fleet store is unreachable); the"
+            + " disruption ends before the slot lapses and another replica takes it", now);
+        return;
+      }
     }
   }
 
@@ -564,6 +656,7 @@ public final class EpisodeMachine {
     m.put("episodes", byNumber.size());
     m.put("notes", notedUntil.size());
     m.put("replays", replays.size());
+    m.put("slotAsks", slotAsks.size());
     return m;
   }
 
@@ -647,6 +740,23 @@ public final class EpisodeMachine {
           + ep.target + " has not returned yet", now);
       return;
     }
+    // Every disruptive attempt asks (a held slot is renewed, idempotently): a slot that lapsed while its holder
+    // could not reach the store, and was taken by another replica since, never backs a later attempt.
+    if (config.fleet() && !isDryRun(ep.planIndex) && !ep.slotFresh && ep.plan.isDisruptive(ep.stepIndex)) {
+      if (ep.slotAsk < 0) {
+        long ask = ++nextAsk;
+        ep.slotAsk = ask;
+        slotAsks.put(ask, ep);
+        out.add(new Command.AcquireSlot(ask, new FleetGuard.SlotRequest(ep.id, ep.target, ep.trigger.name(),
+            ep.plan.unlessFleetWide())));
+        log(Loudness.DEBUG, "heal: " + step.name() + " for " + ep.target + " is disruptive: asking the fleet guard"
+            + " for a slot", now);
+      }
+      if (config.awaitSlot()) {
+        ep.phase = Phase.WAITING_FOR_SLOT;
+        return;
+      }
+    }
     boolean granted = !charge || budget.tryAcquire(now.nanos());
     if (charge) {
       observeBudget(now, granted);
@@ -677,6 +787,7 @@ public final class EpisodeMachine {
       return;
     }
     ep.phase = Phase.QUEUED;
+    ep.slotFresh = false;
     Attempt a = new Attempt(token, ep, ep.stepIndex, attempt);
     a.dry = dry;
     attempts.put(token, a);
@@ -818,6 +929,8 @@ public final class EpisodeMachine {
       }
       case VERIFYING -> recover(ep, "verified: " + s.message(), now);
       case BACKOFF, WAITING_FOR_TARGET -> close(ep, Outcome.RECOVERED, "trigger resolved: " + s.message(), now);
+      case WAITING_FOR_SLOT -> close(ep, Outcome.RECOVERED, "trigger resolved while " + ep.step(ep.stepIndex).name()
+          + " waited for a fleet slot (not run): " + s.message(), now);
       case CLOSED -> { }
     }
   }
@@ -868,6 +981,11 @@ public final class EpisodeMachine {
       if (action instanceof EpisodeAware aware) {
         out.add(new Command.Release(aware, ep.id, outcome));
       }
+    }
+    if (ep.holdsSlot) {
+      // After the actions' releases, so readiness is back before another replica may drain.
+      ep.holdsSlot = false;
+      out.add(new Command.ReleaseSlot(ep.id));
     }
   }
 
@@ -973,6 +1091,25 @@ public final class EpisodeMachine {
           return false;
         });
       }
+    }
+  }
+
+  /** The trigger names of fleet-aware plans that fire now, when they changed since last published. */
+  private void publishSymptoms() {
+    Set<String> failing = new TreeSet<>();
+    for (RecoveryPlan plan : config.plans()) {
+      if (plan.unlessFleetWide().isEmpty()) {
+        continue;
+      }
+      for (Observed o : latest.values()) {
+        if (plan.trigger().matches(o.signal) && plan.trigger().isFiring(o.signal)) {
+          failing.add(o.signal.name());
+        }
+      }
+    }
+    if (!failing.equals(publishedSymptoms)) {
+      publishedSymptoms = Set.copyOf(failing);
+      out.add(new Command.PublishSymptoms(publishedSymptoms));
     }
   }
 
@@ -1105,6 +1242,9 @@ public final class EpisodeMachine {
     int attempt = 1;
     long token;
     long generation;
+    boolean holdsSlot;
+    boolean slotFresh;
+    long slotAsk = -1;
     int verifyRecord = -1;
     Phase phase = Phase.QUEUED;
     Outcome outcome;
