@@ -117,4 +117,32 @@ class HealerHttpTest {
     assertThat(bad.status()).isEqualTo(400);
     assertThat(new String(bad.body())).contains("limit must be a whole number");
   }
+
+  @Test
+  void episodesShowTheFleetViewWhenTheHealerHasAFleetGuard() {
+    dev.heal.core.fleet.InMemoryFleet fleet = dev.heal.core.fleet.InMemoryFleet.builder().replicas(4).share(0.25)
+        .clock(clock).guard(g -> g.ttl(Duration.ofSeconds(30))).build();
+    dev.heal.core.health.HealthRegistry registry =
+        dev.heal.core.health.HealthRegistry.builder().clock(clock).executor(new InlineExecutorService()).build();
+    Healer withFleet = Healer.builder().clock(clock).executor(new InlineExecutorService()).eventExecutor(Runnable::run)
+        .cooldown(Duration.ZERO).fleetGuard(fleet.member("pod-a"))
+        .plan(RecoveryPlan.when(Trigger.signal("db")).target("db").then(Actions.drain(registry))
+            .verifyWithin(Duration.ofMinutes(5)).build())
+        .build();
+    withFleet.raise("db", "db down");
+    JsonNode body = new tools.jackson.databind.ObjectMapper().readTree(
+        EpisodesEndpoint.handle(withFleet, HttpRequest.of("GET", "/heal/episodes", "", Map.of(), new byte[0])).body());
+    JsonNode f = body.get("fleet");
+    assertThat(f.get("member").asString()).isEqualTo("pod-a");
+    assertThat(f.get("slots").asInt()).isEqualTo(1);
+    assertThat(f.get("holders").get(0).asString()).isEqualTo("pod-a");
+    assertThat(f.get("held").get(0).get("member").asString()).isEqualTo("pod-a");
+    assertThat(f.get("held").get(0).get("expires").asString()).endsWith("Z");
+    assertThat(f.has("symptoms")).isTrue();
+    assertThat(new tools.jackson.databind.ObjectMapper().readTree(EpisodesEndpoint.handle(healer(),
+        HttpRequest.of("GET", "/heal/episodes", "", Map.of(), new byte[0])).body()).has("fleet"))
+        .as("no fleet guard, no fleet section").isFalse();
+    withFleet.close();
+    registry.close();
+  }
 }
