@@ -5,7 +5,9 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.http.HttpTimeoutException;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 
 /** Maps Kubernetes API failures to outcomes the healer can act on, with messages that say why. */
@@ -16,6 +18,15 @@ public final class ApiErrors {
   public static int code(Throwable e) {
     // fabric8 reports -1 when no response arrived at all.
     return e instanceof KubernetesClientException k && k.getCode() > 0 ? k.getCode() : 0;
+  }
+
+  /** The {@code Retry-After} of a 429 (the Status's {@code details.retryAfterSeconds}), if it gave one. */
+  public static Optional<Duration> retryAfter(Throwable e) {
+    if (e instanceof KubernetesClientException k && k.getStatus() != null && k.getStatus().getDetails() != null
+        && k.getStatus().getDetails().getRetryAfterSeconds() != null) {
+      return Optional.of(Duration.ofSeconds(k.getStatus().getDetails().getRetryAfterSeconds()));
+    }
+    return Optional.empty();
   }
 
   /**

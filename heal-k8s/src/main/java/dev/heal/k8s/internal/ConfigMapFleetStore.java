@@ -110,18 +110,10 @@ public final class ConfigMapFleetStore implements FleetStore {
   public Optional<Duration> retryDelay(RuntimeException failure) {
     int code = ApiErrors.code(failure);
     if (code == 429) {
-      return Optional.of(retryAfter(failure).orElse(Duration.ofSeconds(1)));
+      return Optional.of(ApiErrors.retryAfter(failure).orElse(Duration.ofSeconds(1)));
     }
     if (code >= 500 || code == 0 || code == 409) {
       return Optional.of(Duration.ZERO);
-    }
-    return Optional.empty();
-  }
-
-  private static Optional<Duration> retryAfter(RuntimeException failure) {
-    if (failure instanceof KubernetesClientException k && k.getStatus() != null && k.getStatus().getDetails() != null
-        && k.getStatus().getDetails().getRetryAfterSeconds() != null) {
-      return Optional.of(Duration.ofSeconds(k.getStatus().getDetails().getRetryAfterSeconds()));
     }
     return Optional.empty();
   }

@@ -1,24 +1,41 @@
 package dev.heal.k8s.internal;
 
 import dev.heal.k8s.DisruptionBudget;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Applies a {@link DisruptionBudget} against the persisted {@link Ledger}. Every grant is written
  * to the store before the caller disrupts anything, so a crash right after a restart still counts
  * it. Thread-safe: all state is in the store, and writes are optimistic.
+ *
+ * <p>API errors while reading or writing the ledger are retried as {@link ApiRetry} says (429 after
+ * its {@code Retry-After}, 5xx and timeouts with backoff, bounded); when the retries run out, or a
+ * write's outcome is unknown, {@link #reserve} refuses with a reason saying so rather than
+ * disrupting without a record. 403, 404 and 422 are thrown, for {@link ApiErrors} to explain.
  */
 public final class DisruptionGuard {
+  private static final Logger log = LoggerFactory.getLogger(DisruptionGuard.class);
   private static final int MAX_CONFLICTS = 5;
 
   private final DisruptionBudget budget;
   private final LedgerStore store;
+  private final ApiRetry.Pause pause;
 
   public DisruptionGuard(DisruptionBudget budget, LedgerStore store) {
+    this(budget, store, ApiRetry.Pause.SLEEP);
+  }
+
+  DisruptionGuard(DisruptionBudget budget, LedgerStore store, ApiRetry.Pause pause) {
     this.budget = budget;
     this.store = store;
+    this.pause = pause;
   }
 
   /** A guard's answer. {@code reason} says why not, or what was granted. */
@@ -40,19 +57,7 @@ public final class DisruptionGuard {
 
   /** Like {@link #check} but, if allowed, records the disruption at {@code now} first. */
   public Decision reserve(String workload, Instant now, int pods, int unavailableAfter) {
-    for (int i = 0; i < MAX_CONFLICTS; i++) {
-      LedgerStore.Versioned v = store.load();
-      Decision d = decide(v.ledger(), workload, now, pods, unavailableAfter);
-      if (!d.granted()) {
-        return d;
-      }
-      Ledger next = v.ledger().pruned(now, budget.window()).withDisruption(workload, now);
-      if (store.save(next, v.version())) {
-        return d;
-      }
-    }
-    return new Decision(false, "the ledger " + budget.ledgerName()
-        + " changed concurrently " + MAX_CONFLICTS + " times; try again");
+    return transact(l -> decide(l, workload, now, pods, unavailableAfter), l -> l.withDisruption(workload, now), now);
   }
 
   /** Takes back a reservation made at {@code at}, when the API refused to disrupt after all. */
@@ -75,10 +80,51 @@ public final class DisruptionGuard {
   }
 
   private void update(UnaryOperator<Ledger> change, Instant now) {
-    for (int i = 0; i < MAX_CONFLICTS; i++) {
-      LedgerStore.Versioned v = store.load();
-      if (store.save(change.apply(v.ledger()).pruned(now, budget.window()), v.version())) {
-        return;
+    Decision d = transact(l -> new Decision(true, "updated"), change, now);
+    if (!d.granted()) {
+      log.warn("heal-k8s: ledger {} not updated: {}", budget.ledgerName(), d.reason());
+    }
+  }
+
+  /**
+   * Load, decide, compare-and-set: again on a conflict (at most {@link #MAX_CONFLICTS}), again after
+   * a pause on a retryable API error (at most {@link ApiRetry#MAX_ERRORS}).
+   */
+  private Decision transact(Function<Ledger, Decision> decision, UnaryOperator<Ledger> change, Instant now) {
+    int conflicts = 0;
+    int errors = 0;
+    while (true) {
+      try {
+        LedgerStore.Versioned v = store.load();
+        Decision d = decision.apply(v.ledger());
+        if (!d.granted()) {
+          return d;
+        }
+        if (store.save(change.apply(v.ledger()).pruned(now, budget.window()), v.version())) {
+          return d;
+        }
+        if (++conflicts >= MAX_CONFLICTS) {
+          return new Decision(false, "the ledger " + budget.ledgerName()
+              + " changed concurrently " + MAX_CONFLICTS + " times; try again");
+        }
+      } catch (LedgerStore.OutcomeUnknown e) {
+        return new Decision(false, e.getMessage() + "; not disrupting (it may count once)");
+      } catch (KubernetesClientException e) {
+        if (!ApiRetry.retryable(e)) {
+          throw e;
+        }
+        errors++;
+        String what = ApiErrors.map(e, "the ledger " + budget.ledgerName()).message();
+        if (errors >= ApiRetry.MAX_ERRORS) {
+          return new Decision(false, what + " (" + errors + " tries, giving up; not disrupting)");
+        }
+        Duration wait = ApiRetry.delay(e, errors);
+        if (wait.compareTo(ApiRetry.MAX_RETRY_AFTER) > 0) {
+          return new Decision(false, what + " (asks to wait " + wait.toSeconds() + " s; not disrupting now)");
+        }
+        if (!ApiRetry.pause(pause, wait)) {
+          return new Decision(false, what + " (interrupted while backing off; not disrupting)");
+        }
       }
     }
   }

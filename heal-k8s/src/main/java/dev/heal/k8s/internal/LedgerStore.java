@@ -11,6 +11,18 @@ public interface LedgerStore {
 
   Versioned load();
 
-  /** Saves {@code ledger} if the stored version is still {@code expectedVersion}; false if not. */
+  /**
+   * Saves {@code ledger} if the stored version is still {@code expectedVersion}; false if not.
+   * True means applied exactly once, false not applied, even when the API's answer was ambiguous;
+   * if the store cannot tell, it throws {@link OutcomeUnknown}. Other API errors are thrown and
+   * mean nothing was written.
+   */
   boolean save(Ledger ledger, String expectedVersion);
+
+  /** A write that may or may not have been applied: the caller must not write it again blindly. */
+  final class OutcomeUnknown extends RuntimeException {
+    public OutcomeUnknown(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
 }

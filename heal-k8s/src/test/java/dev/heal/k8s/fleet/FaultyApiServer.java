@@ -12,7 +12,10 @@ import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -23,43 +26,67 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code Retry-After} (header and {@code details.retryAfterSeconds}), 500, 503, a 409 that did
  * not apply, and a write that applied but answered 504 (an ambiguous result, as when a request
  * times out after the server committed it). Requests with a {@code labelSelector} (the test's
- * own sampling reads) get no faults and are not counted.
+ * own sampling reads) get no faults and are not counted. Shared by the fleet and ledger tests;
+ * {@link #script} and {@link #failAll} give a test exact faults instead of random ones.
  */
-final class FaultyApiServer implements AutoCloseable {
+public final class FaultyApiServer implements AutoCloseable {
+  /** A fault by name: {@code "429"} (Retry-After 1 s), {@code "429:<s>"}, 500, 503, 409, 504 (applied), or ok. */
+  public static final List<String> FAULTS = List.of("429", "500", "503", "409", "504");
+
   private final KubernetesMockServer server;
   private final Faults faults;
 
-  FaultyApiServer(double errorRate, long seed) {
+  public FaultyApiServer(double errorRate, long seed) {
     this.faults = new Faults(new KubernetesCrudDispatcher(), errorRate, seed);
     this.server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), faults, false);
     server.init();
   }
 
   /** A client as a replica would have: no retries of fabric8's own (the fleet guard retries). */
-  KubernetesClient client() {
+  public KubernetesClient client() {
     Config c = server.createClient().getConfiguration();
     c.setRequestRetryBackoffLimit(0);
     return new KubernetesClientBuilder().withConfig(c).build();
   }
 
   /** Requests the replicas made so far (faulted or not). */
-  long requests() {
+  public long requests() {
     return faults.requests.get();
   }
 
   /** Faults injected so far. */
-  long injected() {
+  public long injected() {
     return faults.injected.get();
   }
 
   /** 409s the CRUD mock itself answered (stale resourceVersion or create of an existing object). */
-  long conflicts() {
+  public long conflicts() {
     return faults.conflicts.get();
   }
 
   /** Stops injecting (setup and final reads). */
-  void faults(boolean on) {
+  public void faults(boolean on) {
     faults.on = on;
+  }
+
+  /**
+   * The next requests get these faults, in order ({@code "ok"} passes one through; a 409 or 504 on
+   * a read passes it through), before the random ones resume.
+   */
+  public void script(String... next) {
+    synchronized (faults) {
+      faults.script.addAll(List.of(next));
+    }
+  }
+
+  /** Every request gets this fault (e.g. {@code "503"}), or none again with null. */
+  public void failAll(String fault) {
+    faults.always = fault;
+  }
+
+  /** Runs before each counted request is answered (e.g. to note the virtual time it came at). */
+  public void onRequest(Runnable hook) {
+    faults.hook = hook;
   }
 
   @Override
@@ -75,6 +102,9 @@ final class FaultyApiServer implements AutoCloseable {
     final AtomicLong injected = new AtomicLong();
     final AtomicLong conflicts = new AtomicLong();
     volatile boolean on = true;
+    volatile String always;
+    volatile Runnable hook = () -> { };
+    final Deque<String> script = new ArrayDeque<>();
 
     Faults(Dispatcher crud, double rate, long seed) {
       this.crud = crud;
@@ -88,18 +118,22 @@ final class FaultyApiServer implements AutoCloseable {
         return crud.dispatch(request);
       }
       requests.incrementAndGet();
-      int pick;
+      hook.run();
+      String fault;
       synchronized (this) {
-        pick = on && random.nextDouble() < rate ? random.nextInt(5) : -1;
+        fault = always != null ? always : !script.isEmpty() ? script.poll()
+            : on && random.nextDouble() < rate ? FAULTS.get(random.nextInt(FAULTS.size())) : "ok";
       }
       boolean write = request.getMethod().equals("PUT") || request.getMethod().equals("POST");
+      int retryAfter = fault.startsWith("429:") ? Integer.parseInt(fault.substring(4)) : 1;
+      int pick = fault.startsWith("429") ? 0 : FAULTS.indexOf(fault);
       if (pick >= 0) {
         injected.incrementAndGet();
       }
       switch (pick) {
         case 0 -> {
-          return status(429, "TooManyRequests", "the server has received too many requests", 1)
-              .setHeader("Retry-After", "1");
+          return status(429, "TooManyRequests", "the server has received too many requests", retryAfter)
+              .setHeader("Retry-After", Integer.toString(retryAfter));
         }
         case 1 -> {
           return status(500, "InternalError", "etcdserver: leader changed", 0);
