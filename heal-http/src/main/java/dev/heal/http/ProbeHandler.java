@@ -73,7 +73,8 @@ public final class ProbeHandler {
   private final byte[] readToken;
   private final Map<String, Route> routes;
   private final Map<String, Supplier<?>> sections;
-  private final HttpResponse[][] probeAnswers;
+  /** The answered exchange for each probe and status: a probe request allocates nothing here. */
+  private final Exchange[][] probeExchanges;
   private final HealthFormat healthFormat;
 
   /**
@@ -94,11 +95,12 @@ public final class ProbeHandler {
     this.readToken = b.readToken == null ? null : Tokens.configured(b.readToken, "the read token of heal's endpoints");
     this.sections = Map.copyOf(b.sections);
     this.healthFormat = b.healthFormat;
-    this.probeAnswers = new HttpResponse[CheckKind.values().length][HealthStatus.values().length];
+    this.probeExchanges = new Exchange[CheckKind.values().length][HealthStatus.values().length];
     for (CheckKind k : CheckKind.values()) {
       for (HealthStatus s : HealthStatus.values()) {
         byte[] body = ("{\"status\":\"" + s.name() + "\"}").getBytes(StandardCharsets.US_ASCII);
-        probeAnswers[k.ordinal()][s.ordinal()] = HttpResponse.json(s.isPassing() ? 200 : 503, body);
+        probeExchanges[k.ordinal()][s.ordinal()] =
+            new Exchange(HttpResponse.json(s.isPassing() ? 200 : 503, body), null, null);
       }
     }
     Map<String, Route> r = new LinkedHashMap<>();
@@ -149,7 +151,7 @@ public final class ProbeHandler {
    * or waiting for a body of at most {@link #bodyLimit()} bytes before {@link #complete} runs the
    * endpoint. Probe answers are computed without blocking; {@link #complete} may run user code
    * (metrics scrapes, health sections, the intake's sink) and belongs on a worker thread.
-   * Not thread-safe: one request, one thread at a time.
+   * Immutable; an answered exchange (a probe's, for one) may be shared by many requests.
    */
   public final class Exchange {
     private final HttpResponse answer;
@@ -204,7 +206,7 @@ public final class ProbeHandler {
     CheckKind kind = probeKind(path);
     String m = method.toUpperCase(Locale.ROOT);
     if (kind != null && (m.equals("GET") || m.equals("HEAD"))) {
-      return new Exchange(probeAnswers[kind.ordinal()][registry.status(kind).ordinal()], null, null);
+      return probeExchanges[kind.ordinal()][registry.status(kind).ordinal()];
     }
     if (kind != null) {
       return new Exchange(notAllowed(m, path, Set.of("GET", "HEAD")), null, null);

@@ -3,6 +3,7 @@ package dev.heal.http;
 import dev.heal.core.HealException;
 import dev.heal.core.health.HealthRegistry;
 import dev.heal.core.internal.DaemonThreads;
+import dev.heal.core.internal.Require;
 import dev.heal.http.internal.Deadlines;
 import dev.heal.http.internal.JettyProbeHandler;
 import java.net.InetAddress;
@@ -200,25 +201,25 @@ public final class ProbeServer implements AutoCloseable {
 
     /** Jetty's I/O threads (parse heads, answer probes, read bodies). Default 8, at least 3. */
     public Builder ioThreads(int threads) {
-      this.ioThreads = atLeast("ioThreads", threads, 3);
+      this.ioThreads = Require.atLeast("ioThreads", threads, 3);
       return this;
     }
 
     /** Threads that run endpoints other than the probes. Default 2. */
     public Builder workerThreads(int threads) {
-      this.workerThreads = atLeast("workerThreads", threads, 1);
+      this.workerThreads = Require.atLeast("workerThreads", threads, 1);
       return this;
     }
 
     /** Endpoint requests queued for a worker; past it they get 503 with Retry-After. Default 64. */
     public Builder workerQueue(int size) {
-      this.workerQueue = atLeast("workerQueue", size, 1);
+      this.workerQueue = Require.atLeast("workerQueue", size, 1);
       return this;
     }
 
     /** TCP accept backlog. Default 128. */
     public Builder backlog(int backlog) {
-      this.backlog = atLeast("backlog", backlog, 1);
+      this.backlog = Require.atLeast("backlog", backlog, 1);
       return this;
     }
 
@@ -227,55 +228,38 @@ public final class ProbeServer implements AutoCloseable {
      * Default 1024.
      */
     public Builder maxConnections(int max) {
-      this.maxConnections = atLeast("maxConnections", max, 16);
+      this.maxConnections = Require.atLeast("maxConnections", max, 16);
       return this;
     }
 
     /** Largest request head (request line and headers); larger ones get 431. Default 8 KiB. */
     public Builder maxHeaderBytes(int bytes) {
-      this.maxHeaderBytes = atLeast("maxHeaderBytes", bytes, 1024);
+      this.maxHeaderBytes = Require.atLeast("maxHeaderBytes", bytes, 1024);
       return this;
     }
 
     /** Longest a request head may take once its first byte arrived; then the connection closes. Default 10 s. */
     public Builder headerTimeout(Duration timeout) {
-      this.headerTimeout = positive("headerTimeout", timeout);
+      this.headerTimeout = Require.positive("headerTimeout", timeout);
       return this;
     }
 
     /** Longest a request body may take to arrive; then the connection closes. Default 10 s. */
     public Builder bodyTimeout(Duration timeout) {
-      this.bodyTimeout = positive("bodyTimeout", timeout);
+      this.bodyTimeout = Require.positive("bodyTimeout", timeout);
       return this;
     }
 
     /** Idle connections (no bytes at all) close after this. Default 30 s. */
     public Builder idleTimeout(Duration timeout) {
-      this.idleTimeout = positive("idleTimeout", timeout);
+      this.idleTimeout = Require.positive("idleTimeout", timeout);
       return this;
     }
 
     /** How long {@link #close()} waits for requests in flight. Default 1 s. */
     public Builder shutdownGrace(Duration grace) {
-      if (grace.isNegative()) {
-        throw new IllegalArgumentException("shutdownGrace must not be negative: " + grace);
-      }
-      this.shutdownGrace = grace;
+      this.shutdownGrace = Require.notNegative("shutdownGrace", grace);
       return this;
-    }
-
-    private static int atLeast(String what, int value, int min) {
-      if (value < min) {
-        throw new IllegalArgumentException(what + " must be at least " + min + ": " + value);
-      }
-      return value;
-    }
-
-    private static Duration positive(String what, Duration d) {
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(what + " must be positive: " + d);
-      }
-      return d;
     }
 
     /**

@@ -411,10 +411,7 @@ public final class Healer implements SignalSink, AutoCloseable {
 
     /** Threads of heal's own action pool. Default 4. */
     public Builder poolSize(int poolSize) {
-      if (poolSize < 1) {
-        throw new IllegalArgumentException("poolSize must be at least 1: " + poolSize);
-      }
-      this.poolSize = poolSize;
+      this.poolSize = Require.atLeast("poolSize", poolSize, 1);
       return this;
     }
 
@@ -497,19 +494,13 @@ public final class Healer implements SignalSink, AutoCloseable {
      * window (see {@link AlertReplayGuard}).
      */
     public Builder replayCapacity(int capacity) {
-      if (capacity < 1) {
-        throw new IllegalArgumentException("replayCapacity must be at least 1: " + capacity);
-      }
-      this.replayCapacity = capacity;
+      this.replayCapacity = Require.atLeast("replayCapacity", capacity, 1);
       return this;
     }
 
     /** Events queued for the listeners at most; beyond it events are dropped and counted. Default 10,000. */
     public Builder eventQueueCapacity(int capacity) {
-      if (capacity < 1) {
-        throw new IllegalArgumentException("eventQueueCapacity must be at least 1: " + capacity);
-      }
-      this.eventQueueCapacity = capacity;
+      this.eventQueueCapacity = Require.atLeast("eventQueueCapacity", capacity, 1);
       return this;
     }
 
@@ -565,10 +556,7 @@ public final class Healer implements SignalSink, AutoCloseable {
 
     /** Episodes kept in memory (open ones are never dropped). Default 200. */
     public Builder journalSize(int size) {
-      if (size < 1) {
-        throw new IllegalArgumentException("journalSize must be at least 1: " + size);
-      }
-      this.journalSize = size;
+      this.journalSize = Require.atLeast("journalSize", size, 1);
       return this;
     }
 

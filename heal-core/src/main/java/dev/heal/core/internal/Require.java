@@ -16,6 +16,15 @@ public final class Require {
     return value;
   }
 
+  /** {@code value}, unless it is zero, negative or null. */
+  public static Duration positive(String setting, Duration value) {
+    Objects.requireNonNull(value, setting);
+    if (value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException(setting + " must be positive: " + value);
+    }
+    return value;
+  }
+
   /** {@code value}, unless it is below {@code min}. */
   public static int atLeast(String setting, int value, int min) {
     if (value < min) {
