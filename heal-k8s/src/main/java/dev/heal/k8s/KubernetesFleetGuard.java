@@ -17,7 +17,14 @@ import java.util.function.Consumer;
  * concurrency on {@code resourceVersion} (409s are retried at once after a short jittered pause;
  * 429 waits for its Retry-After; 5xx and requests without an answer back off exponentially; at
  * most {@code maxAttempts} tries, then the step gets no slot). Slots are {@code max(1, floor(share
- * × spec.replicas))} of the workload; a slot lapses after {@code ttl} unless its holder renews it,
+ * × serving))} with {@code serving = min(spec.replicas, max(status.readyReplicas, holders))}: a
+ * share of the replicas that are serving, not of those the workload should have, so a degraded
+ * workload (10 desired, 3 ready, share 0.25) gets 1 slot, not 2. A holder counts once and is
+ * assumed still counted in {@code readyReplicas} (the kubelet and the controller see a drain only
+ * seconds later), the only assumption under which the count cannot exceed the replicas that would
+ * serve without heal; see {@link dev.heal.core.fleet.FleetSize} for why and for the price (fewer
+ * slots while holders are drained). Both counts come from one GET of the workload, cached for
+ * {@code replicasCacheFor} (default 30 s), which bounds how stale the ready count can be. A slot lapses after {@code ttl} unless its holder renews it,
  * so a crashed pod's slot frees itself. Give it to the healer with
  * {@code Healer.builder().fleetGuard(guard)}.
  *
@@ -89,7 +96,11 @@ public final class KubernetesFleetGuard {
       return this;
     }
 
-    /** How long the workload's replica count is reused before it is read again. Default 30 s. */
+    /**
+     * How long the workload's desired and ready counts are reused before they are read again
+     * (one GET of the workload). Default 30 s. Shorter follows readiness faster at one workload
+     * request per replica per period while the guard is active.
+     */
     public Builder replicasCacheFor(Duration d) {
       this.replicasCacheFor = Objects.requireNonNull(d, "replicasCacheFor");
       return this;

@@ -9,7 +9,8 @@ import java.util.concurrent.CompletionStage;
  * A fleet-wide semaphore for disruptive in-process steps (drain, liveness restart, any action
  * marked disruptive), shared by the replicas of one workload: before such a step the healer asks
  * for a slot, and gives it back when the episode ends. At most {@code max(1, floor(share ×
- * replicas))} replicas hold a slot at once; a slot lapses after its TTL unless renewed, so a
+ * serving))} replicas hold a slot at once, serving being the ready replicas as
+ * {@link FleetSize#serving} counts them; a slot lapses after its TTL unless renewed, so a
  * crashed holder's slot frees itself. Replicas also publish which shared symptoms they see
  * failing, so a plan can skip disruptive steps when most of the fleet shares the symptom
  * ({@code RecoveryPlan.Builder.unlessFleetWide}).

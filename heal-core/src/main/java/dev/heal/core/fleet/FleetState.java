@@ -76,7 +76,10 @@ public record FleetState(Map<String, Member> members, Map<String, Slot> slots) {
     slots = Collections.unmodifiableMap(new TreeMap<>(slots));
   }
 
-  /** Slots for a fleet of {@code replicas}: {@code max(1, floor(share × replicas))}. */
+  /**
+   * Slots for {@code replicas} serving replicas: {@code max(1, floor(share × replicas))}. Which
+   * replicas count is {@link FleetSize#serving}'s to say.
+   */
   public static int capacity(int replicas, double share) {
     return Math.max(1, (int) Math.floor(share * Math.max(0, replicas)));
   }
@@ -120,17 +123,25 @@ public record FleetState(Map<String, Member> members, Map<String, Slot> slots) {
     return n;
   }
 
-  /**
-   * {@code member} asks for a slot for {@code episode}. Granted if it already holds one (for this
-   * or another of its episodes: a replica counts once), else if fewer than {@link #capacity}
-   * members hold one; refused as fleet-wide first if more than {@code unlessFleetWide} of the
-   * replicas report {@code symptom}. A grant renews the member's slots to {@code now + ttl}.
-   */
+  /** {@link #acquire(String, String, String, OptionalDouble, FleetSize, double, Instant, Duration)} with every replica ready. */
   public Acquisition acquire(String member, String episode, String symptom, OptionalDouble unlessFleetWide,
       int replicas, double share, Instant now, Duration ttl) {
+    return acquire(member, episode, symptom, unlessFleetWide, FleetSize.allReady(replicas), share, now, ttl);
+  }
+
+  /**
+   * {@code member} asks for a slot for {@code episode}. Granted if it already holds one (for this
+   * or another of its episodes: a replica counts once; a holder keeps its slot whatever the fleet
+   * size is now), else if fewer than {@link FleetSize#slots} members hold one; refused as fleet-wide
+   * first if more than {@code unlessFleetWide} of the desired replicas report {@code symptom}. A
+   * grant renews the member's slots to {@code now + ttl}.
+   */
+  public Acquisition acquire(String member, String episode, String symptom, OptionalDouble unlessFleetWide,
+      FleetSize size, double share, Instant now, Duration ttl) {
     FleetState p = pruned(now);
-    int slots = capacity(replicas, share);
     List<String> holders = p.holders(now);
+    int slots = size.slots(share, holders.size());
+    int replicas = size.desired();
     boolean own = p.slots.containsKey(Slot.key(member, episode));
     if (!own && unlessFleetWide.isPresent() && symptom != null) {
       int failing = p.failing(symptom, now);
@@ -188,14 +199,21 @@ public record FleetState(Map<String, Member> members, Map<String, Slot> slots) {
     return s != null && s.expires().isAfter(now);
   }
 
-  /** The fleet as {@code member} sees it at {@code now}, for a fleet of {@code replicas}. */
+  /** The fleet as {@code member} sees it at {@code now}, for a fleet of {@code replicas}, all ready. */
   public FleetView view(String member, int replicas, double share, Instant now) {
+    return view(member, FleetSize.allReady(replicas), share, now);
+  }
+
+  /** The fleet as {@code member} sees it at {@code now}, for a fleet of {@code size}. */
+  public FleetView view(String member, FleetSize size, double share, Instant now) {
     FleetState p = pruned(now);
+    int replicas = size.desired();
+    List<String> holders = p.holders(now);
     TreeMap<String, Integer> counts = new TreeMap<>();
     p.members.values().forEach(m -> m.symptoms().forEach(s -> counts.merge(s, 1, Integer::sum)));
     List<FleetView.SymptomShare> shares = new ArrayList<>();
     counts.forEach((s, n) -> shares.add(new FleetView.SymptomShare(s, n, replicas)));
-    return new FleetView(member, replicas, capacity(replicas, share), p.holders(now), List.copyOf(p.slots.values()),
-        shares, now);
+    return new FleetView(member, replicas, size.ready(), size.serving(holders.size()),
+        size.slots(share, holders.size()), holders, List.copyOf(p.slots.values()), shares, now);
   }
 }

@@ -8,14 +8,16 @@ import java.util.List;
  * Immutable and thread-safe.
  *
  * @param member this replica's name in the fleet
- * @param replicas the fleet size the slots are computed from
- * @param slots slots for disruptive steps: {@code max(1, floor(share × replicas))}
+ * @param replicas the desired fleet size (the share of {@code unlessFleetWide} is of these)
+ * @param ready the replicas ready as the store last read them
+ * @param serving the replicas the slots are a share of ({@link FleetSize#serving})
+ * @param slots slots for disruptive steps: {@code max(1, floor(share × serving))}
  * @param holders replicas holding a slot now, in name order
  * @param held every held slot (a replica may hold one for several of its episodes)
  * @param symptoms shared symptoms reported by the replicas, with their share of the fleet
  * @param asOf wall time of the state this view was read from
  */
-public record FleetView(String member, int replicas, int slots, List<String> holders, List<FleetState.Slot> held,
+public record FleetView(String member, int replicas, int ready, int serving, int slots, List<String> holders, List<FleetState.Slot> held,
     List<SymptomShare> symptoms, Instant asOf) {
 
   public FleetView {
@@ -40,6 +42,6 @@ public record FleetView(String member, int replicas, int slots, List<String> hol
 
   /** A view of nothing yet: no state read. */
   public static FleetView empty(String member, Instant asOf) {
-    return new FleetView(member, 0, 0, List.of(), List.of(), List.of(), asOf);
+    return new FleetView(member, 0, 0, 0, 0, List.of(), List.of(), List.of(), asOf);
   }
 }

@@ -25,6 +25,7 @@ import java.util.function.IntSupplier;
 public final class InMemoryFleet {
   private final Object lock = new Object();
   private final IntSupplier replicas;
+  private final IntSupplier ready;
   private final Builder settings;
   private final Map<String, StoreFleetGuard> members = new ConcurrentHashMap<>();
   private final Map<String, Boolean> cut = new ConcurrentHashMap<>();
@@ -34,6 +35,7 @@ public final class InMemoryFleet {
 
   private InMemoryFleet(Builder b) {
     this.replicas = b.replicas;
+    this.ready = b.ready != null ? b.ready : b.replicas;
     this.settings = b;
   }
 
@@ -70,9 +72,18 @@ public final class InMemoryFleet {
     }
   }
 
-  /** Slots for the fleet now: {@code max(1, floor(share × replicas))}. */
+  /** The fleet size now: the desired replicas and the ready ones. */
+  public FleetSize size() {
+    return new FleetSize(replicas.getAsInt(), ready.getAsInt());
+  }
+
+  /**
+   * Slots for the fleet now, with its live holders: {@link FleetSize#slots
+   * max(1, floor(share × min(desired, max(ready, holders))))}.
+   */
   public int capacity() {
-    return FleetState.capacity(replicas.getAsInt(), settings.share);
+    FleetState s = state();
+    return size().slots(settings.share, s.holders(settings.clock.now()).size());
   }
 
   private final class MemberStore implements FleetStore {
@@ -111,14 +122,15 @@ public final class InMemoryFleet {
     }
 
     @Override
-    public int replicas() {
-      return replicas.getAsInt();
+    public FleetSize size() {
+      return InMemoryFleet.this.size();
     }
   }
 
   /** Builds an {@link InMemoryFleet}. Not thread-safe. */
   public static final class Builder {
     private IntSupplier replicas;
+    private IntSupplier ready;
     private double share = 0.25;
     private HealClock clock = HealClock.system();
     private Consumer<StoreFleetGuard.Builder> guard = g -> { };
@@ -140,7 +152,17 @@ public final class InMemoryFleet {
       return this;
     }
 
-    /** Share of the replicas that may hold a slot at once, in (0, 1]. Default 0.25. */
+    /**
+     * The replicas ready now, read at every acquisition: slots are a share of these (see
+     * {@link FleetSize}). Default: every replica is ready ({@link #replicas}). A supplier that
+     * answers a negative count makes the acquisition fail (and retry) with a message saying so.
+     */
+    public Builder ready(IntSupplier ready) {
+      this.ready = Objects.requireNonNull(ready, "ready");
+      return this;
+    }
+
+    /** Share of the serving replicas that may hold a slot at once, in (0, 1]. Default 0.25. */
     public Builder share(double share) {
       this.share = StoreFleetGuard.checkedShare(share);
       return this;

@@ -30,7 +30,10 @@ import org.slf4j.LoggerFactory;
  * retried at once after a short jittered pause; a failure the store calls retryable (429 with
  * Retry-After, 5xx, timeouts, connection errors) is retried with exponential backoff (at least the
  * store's delay); at most {@code maxAttempts} tries per change, then an acquisition answers
- * {@link SlotAnswer.Unreachable}. A slot is granted only by a save that succeeded or by reading the
+ * {@link SlotAnswer.Unreachable}. A change reads the store's {@link FleetStore#size fleet size}
+ * with the state; at most {@link FleetSize#slots max(1, floor(share × serving))} members hold a
+ * slot, where {@code serving = min(desired, max(ready, holders))} (see {@link FleetSize} for why
+ * that count and no larger one). A slot is granted only by a save that succeeded or by reading the
  * store and finding this member's slot already there (a save that failed ambiguously, e.g. applied
  * but answered 504), so a slot is never granted twice and no retry can over-fill the fleet.
  *
@@ -104,12 +107,12 @@ public final class StoreFleetGuard implements FleetGuard, AutoCloseable {
     synchronized (lock) {
       mine = symptoms;
     }
-    change("acquire a slot for " + r.episode(), (state, replicas) -> {
+    change("acquire a slot for " + r.episode(), (state, size) -> {
       // This member's own symptoms go with the request, so its share counts even before a publish lands.
       FleetState.Member before = state.members().get(member);
       boolean stale = !(before == null ? mine.isEmpty() : before.symptoms().equals(mine));
       FleetState base = stale ? state.published(member, mine, clock.now(), ttl) : state;
-      FleetState.Acquisition a = base.acquire(member, r.episode(), r.symptom(), r.unlessFleetWide(), replicas,
+      FleetState.Acquisition a = base.acquire(member, r.episode(), r.symptom(), r.unlessFleetWide(), size,
           share, clock.now(), ttl);
       return new Change<>(a.changed() || stale ? a.next() : null, a.answer());
     }, granted -> {
@@ -136,7 +139,7 @@ public final class StoreFleetGuard implements FleetGuard, AutoCloseable {
     synchronized (lock) {
       held.remove(episode);
     }
-    change("release the slot of " + episode, (state, replicas) -> {
+    change("release the slot of " + episode, (state, size) -> {
       FleetState next = state.released(member, episode);
       return new Change<>(next == state ? null : next, Boolean.TRUE);
     }, done -> { }, why -> log.warn("heal: fleet guard could not release the slot of {} ({}); it lapses after {}",
@@ -171,7 +174,7 @@ public final class StoreFleetGuard implements FleetGuard, AutoCloseable {
       s = symptoms;
       lastPublishNanos = clock.nanoTime();
     }
-    change("publish symptoms " + s, (state, replicas) -> new Change<>(state.published(member, s, clock.now(), ttl),
+    change("publish symptoms " + s, (state, size) -> new Change<>(state.published(member, s, clock.now(), ttl),
         Boolean.TRUE), done -> {
           synchronized (lock) {
             written = s;
@@ -217,7 +220,7 @@ public final class StoreFleetGuard implements FleetGuard, AutoCloseable {
         renewal = null;
       }
     }
-    change("leave the fleet", (state, replicas) -> {
+    change("leave the fleet", (state, size) -> {
       FleetState next = state.published(member, Set.of(), clock.now(), ttl);
       for (String e : h) {
         next = next.released(member, e);
@@ -282,7 +285,7 @@ public final class StoreFleetGuard implements FleetGuard, AutoCloseable {
     if (h.isEmpty() && s.isEmpty() && written.isEmpty()) {
       return;
     }
-    change("renew", (state, replicas) -> {
+    change("renew", (state, size) -> {
       FleetState next = state.renewed(member, clock.now(), ttl).published(member, s, clock.now(), ttl);
       for (FleetState.Slot slot : state.slots().values()) {
         if (slot.member().equals(member) && !h.contains(slot.episode())) {
@@ -307,7 +310,7 @@ public final class StoreFleetGuard implements FleetGuard, AutoCloseable {
 
   @FunctionalInterface
   private interface Op<T> {
-    Change<T> apply(FleetState state, int replicas);
+    Change<T> apply(FleetState state, FleetSize size);
   }
 
   private <T> void change(String what, Op<T> op, Consumer<T> done,
@@ -328,30 +331,30 @@ public final class StoreFleetGuard implements FleetGuard, AutoCloseable {
   private <T> void tryOnce(String what, Op<T> op, Consumer<T> done,
       Consumer<String> failed, int n) {
     FleetStore.Versioned v;
-    int replicas;
+    FleetSize size;
     Change<T> c;
     try {
       v = store.load();
-      replicas = store.replicas();
-      c = op.apply(v.state(), replicas);
+      size = store.size();
+      c = op.apply(v.state(), size);
     } catch (RuntimeException e) {
       retryAfterFailure(what, op, done, failed, n, e);
       return;
     }
     if (c.next() == null) {
-      view = v.state().view(member, replicas, share, clock.now());
+      view = v.state().view(member, size, share, clock.now());
       done.accept(c.result());
       return;
     }
     try {
-      io.execute(() -> save(what, op, done, failed, n, v, replicas, c));
+      io.execute(() -> save(what, op, done, failed, n, v, size, c));
     } catch (RuntimeException e) {
       failed.accept("I/O executor refused: " + e);
     }
   }
 
   private <T> void save(String what, Op<T> op, Consumer<T> done,
-      Consumer<String> failed, int n, FleetStore.Versioned v, int replicas, Change<T> c) {
+      Consumer<String> failed, int n, FleetStore.Versioned v, FleetSize size, Change<T> c) {
     boolean saved;
     try {
       saved = store.save(c.next(), v.version());
@@ -361,7 +364,7 @@ public final class StoreFleetGuard implements FleetGuard, AutoCloseable {
       return;
     }
     if (saved) {
-      view = c.next().view(member, replicas, share, clock.now());
+      view = c.next().view(member, size, share, clock.now());
       done.accept(c.result());
       return;
     }
@@ -446,7 +449,10 @@ public final class StoreFleetGuard implements FleetGuard, AutoCloseable {
       return this;
     }
 
-    /** Share of the replicas that may hold a slot at once, in (0, 1]. Default 0.25. */
+    /**
+     * Share of the serving replicas ({@link FleetSize#serving}) that may hold a slot at once, in
+     * (0, 1]. Default 0.25.
+     */
     public Builder share(double share) {
       this.share = StoreFleetGuard.checkedShare(share);
       return this;

@@ -1,5 +1,6 @@
 package dev.heal.k8s.internal;
 
+import dev.heal.core.fleet.FleetSize;
 import dev.heal.core.fleet.FleetState;
 import dev.heal.core.fleet.spi.FleetStore;
 import dev.heal.core.time.HealClock;
@@ -25,8 +26,11 @@ import java.util.TreeMap;
  * optimistic concurrency through {@code metadata.resourceVersion}: a concurrent write answers 409
  * and {@link #save} returns false. Entries: {@code slot.<member>_<episode>: <since>,<expires>} and
  * {@code member.<member>: <expires>;<symptom>,<symptom>...} (pod names and heal's episode ids
- * contain no {@code _}). The fleet size is the workload's desired replicas ({@code spec.replicas}),
- * read at most once per {@code replicasCacheFor}. Thread-safe.
+ * contain no {@code _}). The fleet size is the workload's desired and ready replicas
+ * ({@code spec.replicas}, {@code status.readyReplicas}; a missing ready count is 0, a missing
+ * desired count 1), read together in one GET at most once per {@code replicasCacheFor}: at most
+ * one workload request per replica per cache period, and only while the guard is changing
+ * something (an acquisition, a renewal, a publish). Thread-safe.
  */
 public final class ConfigMapFleetStore implements FleetStore {
   static final String SLOT = "slot.";
@@ -39,7 +43,7 @@ public final class ConfigMapFleetStore implements FleetStore {
   private final HealClock clock;
   private final long cacheNanos;
   private final Object lock = new Object();
-  private int replicas = -1;         // guarded by lock
+  private FleetSize size;            // guarded by lock; null until read
   private long replicasReadAt;       // guarded by lock
 
   public ConfigMapFleetStore(KubernetesClient client, String namespace, String name, WorkloadRef workload,
@@ -75,11 +79,11 @@ public final class ConfigMapFleetStore implements FleetStore {
   }
 
   @Override
-  public int replicas() {
+  public FleetSize size() {
     long now = clock.nanoTime();
     synchronized (lock) {
-      if (replicas >= 0 && now - replicasReadAt < cacheNanos) {
-        return replicas;
+      if (size != null && now - replicasReadAt < cacheNanos) {
+        return size;
       }
     }
     HasMetadata w = switch (workload.kind()) {
@@ -92,10 +96,19 @@ public final class ConfigMapFleetStore implements FleetStore {
     if (w == null) {
       throw new KubernetesClientException("workload " + workload + " not found", 404, null);
     }
-    Integer desired = w instanceof Deployment d ? d.getSpec().getReplicas() : ((StatefulSet) w).getSpec().getReplicas();
-    int n = desired == null ? 1 : desired;
+    Integer desired;
+    Integer ready;
+    if (w instanceof Deployment d) {
+      desired = d.getSpec() == null ? null : d.getSpec().getReplicas();
+      ready = d.getStatus() == null ? null : d.getStatus().getReadyReplicas();
+    } else {
+      StatefulSet st = (StatefulSet) w;
+      desired = st.getSpec() == null ? null : st.getSpec().getReplicas();
+      ready = st.getStatus() == null ? null : st.getStatus().getReadyReplicas();
+    }
+    FleetSize n = new FleetSize(desired == null ? 1 : Math.max(0, desired), ready == null ? 0 : Math.max(0, ready));
     synchronized (lock) {
-      replicas = n;
+      size = n;
       replicasReadAt = now;
     }
     return n;

@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code Retry-After} (header and {@code details.retryAfterSeconds}), 500, 503, a 409 that did
  * not apply, and a write that applied but answered 504 (an ambiguous result, as when a request
  * times out after the server committed it). Requests with a {@code labelSelector} (the test's
- * own sampling reads) get no faults and are not counted. Shared by the fleet and ledger tests;
+ * own sampling reads) and writes of a {@code /status} subresource (the test playing the
+ * workload controller; replicas never write status) get no faults and are not counted. Shared by the fleet and ledger tests;
  * {@link #script} and {@link #failAll} give a test exact faults instead of random ones.
  */
 public final class FaultyApiServer implements AutoCloseable {
@@ -114,7 +115,7 @@ public final class FaultyApiServer implements AutoCloseable {
 
     @Override
     public MockResponse dispatch(RecordedRequest request) {
-      if (request.getPath().contains("labelSelector")) {
+      if (request.getPath().contains("labelSelector") || request.getPath().endsWith("/status")) {
         return crud.dispatch(request);
       }
       requests.incrementAndGet();

@@ -1,6 +1,8 @@
 package dev.heal.k8s.fleet;
 
+import dev.heal.core.fleet.FleetSize;
 import dev.heal.core.fleet.FleetState;
+import dev.heal.core.fleet.spi.FleetStore;
 import dev.heal.core.fleet.StoreFleetGuard;
 import dev.heal.core.health.CheckKind;
 import dev.heal.core.health.HealthCheckConfig;
@@ -55,7 +57,28 @@ final class FleetSimulation implements AutoCloseable {
   static final Duration STEP = Duration.ofMillis(250);
   static final Duration RESTART = Duration.ofSeconds(5);
 
-  record Settings(int replicas, double share, Duration ttl, double errorRate, long seed) {}
+  /** How the replicas' store reports the fleet: as heal-k8s does, or a deliberately broken count. */
+  enum Count {
+    /** {@code ConfigMapFleetStore} as it is: desired and {@code status.readyReplicas}. */
+    AS_BUILT,
+    /** Broken: the old formula, every desired replica counts as ready. */
+    DESIRED,
+    /** Broken: every holder counts as unready ({@code ready + holders}), so a still-ready holder counts twice. */
+    READY_PLUS_HOLDERS
+  }
+
+  /**
+   * @param down replicas down from the start for reasons of their own (crash-looping: no healer, never ready)
+   * @param count how the replicas' store reports the fleet size
+   */
+  record Settings(int replicas, double share, Duration ttl, double errorRate, long seed, int down, Count count) {
+    Settings(int replicas, double share, Duration ttl, double errorRate, long seed) {
+      this(replicas, share, ttl, errorRate, seed, 0, Count.AS_BUILT);
+    }
+  }
+
+  /** How long the workload's {@code status.readyReplicas} lags the pods' readiness (kubelet probe + controller). */
+  static final Duration STATUS_LAG = Duration.ofSeconds(2);
 
   final Settings settings;
   final ManualClock clock = new ManualClock();
@@ -67,6 +90,10 @@ final class FleetSimulation implements AutoCloseable {
   final int capacity;
   int maxDrained;
   int maxHolders;
+  /** Fewest replicas serving (alive and ready) at any sampled instant. */
+  int minServing = Integer.MAX_VALUE;
+  private final java.util.ArrayDeque<Integer> readyHistory = new java.util.ArrayDeque<>();
+  private int publishedReady = -1;
   final Map<String, Instant> grantedAt = new HashMap<>();
 
   FleetSimulation(Settings settings) {
@@ -74,10 +101,10 @@ final class FleetSimulation implements AutoCloseable {
     this.api = new FaultyApiServer(settings.errorRate(), settings.seed());
     this.client = api.client();
     this.sampler = api.client();
-    this.capacity = FleetState.capacity(settings.replicas(), settings.share());
+    this.capacity = FleetState.capacity(settings.replicas() - settings.down(), settings.share());
     api.faults(false);
     sampler.apps().deployments().inNamespace(NS).resource(new DeploymentBuilder()
-        .withNewMetadata().withName("web").withNamespace(NS).endMetadata()
+        .withNewMetadata().withName("web").withNamespace(NS).addToLabels("app", "web").endMetadata()
         .withNewSpec().withReplicas(settings.replicas())
         .withNewSelector().addToMatchLabels("app", "web").endSelector()
         .withNewTemplate().withNewMetadata().addToLabels("app", "web").endMetadata()
@@ -87,6 +114,82 @@ final class FleetSimulation implements AutoCloseable {
     for (int i = 0; i < settings.replicas(); i++) {
       replicas.add(new Replica(String.format("web-%03d", i)));
     }
+    // The last `down` replicas crash-loop from the start: never ready, no healer.
+    replicas.subList(settings.replicas() - settings.down(), settings.replicas()).forEach(Replica::crash);
+    controller(true);
+  }
+
+  /** Replicas alive and ready now. */
+  int servingNow() {
+    return (int) replicas.stream().filter(r -> !r.dead && r.registry.status(CheckKind.READINESS) != HealthStatus.DOWN)
+        .count();
+  }
+
+  /**
+   * Plays the kubelet and the Deployment controller: writes {@code status.readyReplicas} as the
+   * pods' readiness was {@link #STATUS_LAG} ago (an uncounted, unfaulted {@code /status} write,
+   * only when it changes).
+   */
+  private void controller(boolean now) {
+    readyHistory.addLast(servingNow());
+    long lagSteps = STATUS_LAG.toMillis() / STEP.toMillis();
+    while (readyHistory.size() > lagSteps + 1) {
+      readyHistory.removeFirst();
+    }
+    int ready = now ? readyHistory.peekLast() : readyHistory.peekFirst();
+    if (ready == publishedReady) {
+      return;
+    }
+    io.fabric8.kubernetes.api.model.apps.Deployment d = sampler.apps().deployments().inNamespace(NS)
+        .withLabel("app", "web").list().getItems().get(0);
+    d.setStatus(new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder().withReplicas(settings.replicas())
+        .withReadyReplicas(ready).build());
+    sampler.apps().deployments().inNamespace(NS).resource(d).updateStatus();
+    publishedReady = ready;
+  }
+
+  /** The fleet guard of {@code name}: heal-k8s's as built, or one over a deliberately broken count. */
+  private StoreFleetGuard guard(String name, Executor io) {
+    java.util.function.Consumer<StoreFleetGuard.Builder> g = b -> b.share(settings.share()).ttl(settings.ttl()).io(io)
+        .publishEvery(Duration.ofSeconds(5)).backoff(Duration.ofMillis(200), Duration.ofSeconds(5))
+        .seed(settings.seed());
+    WorkloadRef web = new WorkloadRef("Deployment", NS, "web");
+    if (settings.count() == Count.AS_BUILT) {
+      return KubernetesFleetGuard.builder().client(client).workload(web).member(name).clock(clock).guard(g).build();
+    }
+    ConfigMapFleetStore real = new ConfigMapFleetStore(client, NS, KubernetesFleetGuard.configMapName(web), web, clock,
+        Duration.ofSeconds(30));
+    FleetStore broken = new FleetStore() {
+      private FleetState last = FleetState.EMPTY;
+
+      @Override
+      public Versioned load() {
+        Versioned v = real.load();
+        last = v.state();
+        return v;
+      }
+
+      @Override
+      public boolean save(FleetState next, String expectedVersion) {
+        return real.save(next, expectedVersion);
+      }
+
+      @Override
+      public FleetSize size() {
+        FleetSize s = real.size();
+        int holders = last.holders(clock.now()).size();
+        return new FleetSize(s.desired(), settings.count() == Count.DESIRED ? s.desired()
+            : Math.min(s.desired(), s.ready() + holders));
+      }
+
+      @Override
+      public java.util.Optional<Duration> retryDelay(RuntimeException failure) {
+        return real.retryDelay(failure);
+      }
+    };
+    StoreFleetGuard.Builder b = StoreFleetGuard.builder();
+    g.accept(b);
+    return b.store(broken).member(name).clock(clock).build();
   }
 
   /** One pod: its checks, its healer, its fleet guard. */
@@ -114,11 +217,7 @@ final class FleetSimulation implements AutoCloseable {
           });
         }
       };
-      this.guard = KubernetesFleetGuard.builder().client(client).workload(new WorkloadRef("Deployment", NS, "web"))
-          .member(name).clock(clock).guard(g -> g.share(settings.share()).ttl(settings.ttl()).io(io)
-              .publishEvery(Duration.ofSeconds(5)).backoff(Duration.ofMillis(200), Duration.ofSeconds(5))
-              .seed(settings.seed()))
-          .build();
+      this.guard = guard(name, io);
       this.registry = HealthRegistry.builder().clock(clock).executor(new InlineExecutorService()).build();
       registry.register(HealthCheckConfig.builder("db").liveness().interval(Duration.ofSeconds(1))
           .failureThreshold(2).build(), () -> dbDown ? HealthResult.down("db unreachable") : HealthResult.up());
@@ -186,6 +285,7 @@ final class FleetSimulation implements AutoCloseable {
   void run(Duration d) {
     for (long t = 0; t < d.toMillis(); t += STEP.toMillis()) {
       clock.advance(STEP);
+      controller(false);
       check();
     }
   }
@@ -204,6 +304,16 @@ final class FleetSimulation implements AutoCloseable {
     List<String> holders = read().holders(clock.now());
     maxDrained = Math.max(maxDrained, drained);
     maxHolders = Math.max(maxHolders, holders.size());
+    int serving = servingNow();
+    minServing = Math.min(minServing, serving);
+    // The formula with the replicas that would serve without heal: ready ones plus holders heal took out.
+    int heldOut = (int) replicas.stream().filter(r -> holders.contains(r.name) && (r.dead
+        || r.registry.status(CheckKind.READINESS) == HealthStatus.DOWN)).count();
+    int allowed = FleetState.capacity(serving + heldOut, settings.share());
+    if (holders.size() > allowed) {
+      violations.add(clock.elapsed() + ": " + holders.size() + " replicas hold slots, max(1, floor(share × serving))"
+          + " allows " + allowed + " (" + serving + " ready + " + heldOut + " held out)");
+    }
     if (drained > capacity) {
       violations.add(clock.elapsed() + ": " + drained + " replicas drained, the guard allows " + capacity);
     }

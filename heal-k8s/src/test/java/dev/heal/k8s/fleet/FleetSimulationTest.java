@@ -19,7 +19,11 @@ import org.junit.jupiter.api.Test;
  * if its episode holds no slot there, and every step compares drained replicas, replicas that
  * believe they hold a slot, and ConfigMap holders with the capacity; heal-core's
  * {@code HealerModelCheckTest.aBrokenFleetVariantIsCaught} shows the same checks catching a
- * machine that does not wait for its slot.
+ * machine that does not wait for its slot. Every step also compares the ConfigMap's holders with
+ * the issue's {@code max(1, floor(share × serving))}, serving being the replicas ready now plus the
+ * holders heal took out (the workload's {@code status.readyReplicas} follows the pods 2 s late); the
+ * degraded-fleet scenario (30 % ready) runs the old count (desired replicas) and "every holder is
+ * unready" as deliberately broken stores and shows both caught.
  */
 class FleetSimulationTest {
   static final int N = Integer.getInteger("heal.fleet.replicas", 50);
@@ -87,9 +91,10 @@ class FleetSimulationTest {
 
   @Test
   void aCrashedHoldersSlotIsReusedAfterItsTtl() {
-    // 4 % of 50: 2 slots. The first two replicas to drain crash while holding their slots.
+    // 2.5 / N of N: 2 slots, and still 2 with the crashed holders and a drained survivor unready
+    // (floor(2.5 × (N − 3) / N) = 2 for N ≥ 10). The first two replicas to drain crash while holding their slots.
     Duration ttl = Duration.ofSeconds(15);
-    try (FleetSimulation sim = new FleetSimulation(new FleetSimulation.Settings(N, 2.0 / N, ttl, ERRORS, 3))) {
+    try (FleetSimulation sim = new FleetSimulation(new FleetSimulation.Settings(N, 2.5 / N, ttl, ERRORS, 3))) {
       sim.run(Duration.ofSeconds(10));
       List<FleetSimulation.Replica> hit = sim.replicas.subList(0, 5);
       hit.forEach(r -> r.localFault = true);
@@ -136,6 +141,69 @@ class FleetSimulationTest {
       long conflicts = sim.replicas.stream().mapToLong(r -> r.guard.conflicts()).sum();
       report("contention-errors", sim, String.format(Locale.ROOT,
           "affected=%d faultToLastRepair=%s guardConflictsRetried=%d", hit.size(), last, conflicts));
+    }
+  }
+
+  /** A degraded fleet's run: {@code desired} replicas, 30 % ready, then a shared fault on every live one. */
+  private record Degraded(FleetSimulation sim, int ready, int slots) {}
+
+  private static Degraded degraded(int desired, FleetSimulation.Count count) {
+    int ready = (int) Math.ceil(desired * 0.3);
+    FleetSimulation sim = new FleetSimulation(new FleetSimulation.Settings(desired, 0.25, Duration.ofSeconds(60),
+        ERRORS, 5, desired - ready, count));
+    sim.run(Duration.ofSeconds(10));
+    assertThat(sim.servingNow()).as("replicas ready before the fault").isEqualTo(ready);
+    int slots = Math.max(1, (int) Math.floor(0.25 * ready));
+    sim.minServing = Integer.MAX_VALUE;
+    // Below the fleet-wide threshold (30 % of the desired replicas fail): only the slots hold the fleet.
+    sim.replicas.stream().filter(r -> !r.dead).forEach(r -> r.dbDown = true);
+    sim.run(Duration.ofSeconds(90));
+    sim.replicas.stream().filter(r -> !r.dead).forEach(r -> r.dbDown = false);
+    sim.run(Duration.ofSeconds(40));
+    return new Degraded(sim, ready, slots);
+  }
+
+  @Test
+  void aDegradedFleetDrainsAShareOfItsReadyReplicasNotOfItsDesiredOnes() {
+    for (int desired : new int[] {10, N}) {
+      Degraded d = degraded(desired, FleetSimulation.Count.AS_BUILT);
+      try (FleetSimulation sim = d.sim()) {
+        assertThat(sim.violations).as("desired %d", desired).isEmpty();
+        assertThat(sim.maxDrained).as("the shared fault drained some replicas").isPositive();
+        assertThat(sim.maxHolders).isLessThanOrEqualTo(d.slots());
+        assertThat(sim.minServing).as("serving replicas during the fault, %d ready, %d slot(s)", d.ready(), d.slots())
+            .isGreaterThanOrEqualTo(d.ready() - d.slots());
+        assertThat(sim.read().slots()).as("every slot given back").isEmpty();
+        report("degraded-30pct-ready", sim, String.format(Locale.ROOT, "ready=%d slots=%d minServing=%d drainedEver=%d",
+            d.ready(), d.slots(), sim.minServing, sim.drainedEver().size()));
+      }
+    }
+  }
+
+  @Test
+  void theOldFormulaWithDesiredReplicasIsCaughtByTheDegradedFleet() {
+    for (int desired : new int[] {10, N}) {
+      Degraded d = degraded(desired, FleetSimulation.Count.DESIRED);
+      try (FleetSimulation sim = d.sim()) {
+        assertThat(sim.violations).as("desired %d: holders beyond max(1, floor(share × serving))", desired)
+            .isNotEmpty();
+        assertThat(sim.minServing).as("desired %d: serving replicas fell below ready − slots", desired)
+            .isLessThan(d.ready() - d.slots());
+        report("degraded-broken-desired", sim, String.format(Locale.ROOT, "ready=%d slots=%d minServing=%d"
+            + " violations=%d first=%s", d.ready(), d.slots(), sim.minServing, sim.violations.size(),
+            sim.violations.get(0)));
+      }
+    }
+  }
+
+  @Test
+  void countingEveryHolderAsUnreadyIsCaughtByTheDegradedFleet() {
+    Degraded d = degraded(N, FleetSimulation.Count.READY_PLUS_HOLDERS);
+    try (FleetSimulation sim = d.sim()) {
+      assertThat(sim.violations).as("holders beyond max(1, floor(share × serving))").isNotEmpty();
+      report("degraded-broken-ready-plus-holders", sim, String.format(Locale.ROOT, "ready=%d slots=%d minServing=%d"
+          + " violations=%d first=%s", d.ready(), d.slots(), sim.minServing, sim.violations.size(),
+          sim.violations.get(0)));
     }
   }
 }

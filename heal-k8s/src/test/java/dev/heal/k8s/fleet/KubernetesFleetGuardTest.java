@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.heal.core.fleet.FleetGuard;
+import dev.heal.core.fleet.FleetSize;
 import dev.heal.core.fleet.FleetState;
 import dev.heal.core.fleet.SlotAnswer;
 import dev.heal.core.fleet.StoreFleetGuard;
@@ -73,8 +74,8 @@ class KubernetesFleetGuardTest {
       }
 
       @Override
-      public int replicas() {
-        return 4;
+      public FleetSize size() {
+        return FleetSize.allReady(4);
       }
 
       @Override

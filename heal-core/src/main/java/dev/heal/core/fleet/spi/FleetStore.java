@@ -1,5 +1,6 @@
 package dev.heal.core.fleet.spi;
 
+import dev.heal.core.fleet.FleetSize;
 import dev.heal.core.fleet.FleetState;
 import java.time.Duration;
 import java.util.Optional;
@@ -23,8 +24,13 @@ public interface FleetStore {
   /** Saves {@code next} if the stored version is still {@code expectedVersion}; false on a conflict. */
   boolean save(FleetState next, String expectedVersion);
 
-  /** The fleet size slots and shares are computed from (e.g. the workload's desired replicas). */
-  int replicas();
+  /**
+   * The fleet size now: desired replicas (the share of {@code unlessFleetWide} is of these) and
+   * ready replicas (slots are {@link FleetSize#slots a share of those}, see there why). A store
+   * that only knows one count answers {@link FleetSize#allReady}. Called once per read–modify–write;
+   * may cache. Throws on failure (then {@link #retryDelay} classifies it).
+   */
+  FleetSize size();
 
   /**
    * How long to wait before retrying after {@code failure} (at least this long: the guard's own
