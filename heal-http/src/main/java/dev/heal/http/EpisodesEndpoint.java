@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * {@code GET /heal/episodes[?limit=N]}: the healer's state and journal as JSON, newest first, at
  * most 200 episodes (default 50), and, when the healer has a fleet guard, the fleet as this
- * replica last saw it ({@code fleet}: slots, holders, held slots, shared symptoms). A read: it needs the read token unless the handler allows
+ * replica last saw it ({@code fleet}: desired, ready and serving replicas, slots, holders, held slots, shared symptoms). A read: it needs the read token unless the handler allows
  * anonymous reads (see {@link ProbeHandler}). Add it with {@code .route(EpisodesEndpoint.route(healer))}.
  * Thread-safe.
  */
@@ -31,10 +31,10 @@ public final class EpisodesEndpoint {
       List<EpisodeJson.Note> ignored) {}
 
   /** The fleet as this replica last saw it (see {@link FleetView}); times are RFC 3339. */
-  record Fleet(String member, int replicas, int slots, List<String> holders, List<HeldSlot> held,
+  record Fleet(String member, int replicas, int ready, int serving, int slots, List<String> holders, List<HeldSlot> held,
       List<Symptom> symptoms, String asOf) {
     static Fleet of(FleetView v) {
-      return new Fleet(v.member(), v.replicas(), v.slots(), v.holders(),
+      return new Fleet(v.member(), v.replicas(), v.ready(), v.serving(), v.slots(), v.holders(),
           v.held().stream().map(s -> new HeldSlot(s.member(), s.episode(), s.since().toString(),
               s.expires().toString())).toList(),
           v.symptoms().stream().map(s -> new Symptom(s.symptom(), s.failing(), s.replicas(), s.share())).toList(),

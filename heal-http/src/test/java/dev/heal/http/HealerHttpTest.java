@@ -120,7 +120,7 @@ class HealerHttpTest {
 
   @Test
   void episodesShowTheFleetViewWhenTheHealerHasAFleetGuard() {
-    dev.heal.core.fleet.InMemoryFleet fleet = dev.heal.core.fleet.InMemoryFleet.builder().replicas(4).share(0.25)
+    dev.heal.core.fleet.InMemoryFleet fleet = dev.heal.core.fleet.InMemoryFleet.builder().replicas(4).ready(() -> 3).share(0.25)
         .clock(clock).guard(g -> g.ttl(Duration.ofSeconds(30))).build();
     dev.heal.core.health.HealthRegistry registry =
         dev.heal.core.health.HealthRegistry.builder().clock(clock).executor(new InlineExecutorService()).build();
@@ -134,6 +134,9 @@ class HealerHttpTest {
         EpisodesEndpoint.handle(withFleet, HttpRequest.of("GET", "/heal/episodes", "", Map.of(), new byte[0])).body());
     JsonNode f = body.get("fleet");
     assertThat(f.get("member").asString()).isEqualTo("pod-a");
+    assertThat(f.get("replicas").asInt()).isEqualTo(4);
+    assertThat(f.get("ready").asInt()).isEqualTo(3);
+    assertThat(f.get("serving").asInt()).as("min(desired, max(ready, holders))").isEqualTo(3);
     assertThat(f.get("slots").asInt()).isEqualTo(1);
     assertThat(f.get("holders").get(0).asString()).isEqualTo("pod-a");
     assertThat(f.get("held").get(0).get("member").asString()).isEqualTo("pod-a");
