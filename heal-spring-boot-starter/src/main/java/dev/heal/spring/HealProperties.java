@@ -232,7 +232,12 @@ public class HealProperties {
      * from cached results and never blocks on a slow indicator.
      */
     private boolean backgroundAll;
-    /** Indicators (contributor names, e.g. {@code db}) run in heal's background even when background-all is off. */
+    /**
+     * Indicators run in heal's background even when background-all is off, by Actuator contributor
+     * name ({@code db}) or path ({@code db/primary}): a composite's name takes all its leaves, each
+     * a heal check named by its path with '.' for '/' ({@code db.primary}, configured under
+     * {@code heal.checks.[db.primary]} over the composite's {@code heal.checks.db}).
+     */
     private List<String> background = new ArrayList<>();
     /** Settings of the background checks made from indicators; per indicator under {@code heal.checks.<name>}. */
     private final Check indicatorDefaults = new Check();
