@@ -40,6 +40,7 @@ public class HealProperties {
   private final Endpoint endpoint = new Endpoint();
   private final Aop aop = new Aop();
   private final Intake intake = new Intake();
+  private final Observations observations = new Observations();
 
   public boolean isEnabled() {
     return enabled;
@@ -111,6 +112,10 @@ public class HealProperties {
 
   public Intake getIntake() {
     return intake;
+  }
+
+  public Observations getObservations() {
+    return observations;
   }
 
   /** The global action budget: at most {@code actions} per {@code window}, refilled continuously. */
@@ -318,6 +323,23 @@ public class HealProperties {
 
     public void setMaxBodyBytes(int maxBodyBytes) {
       this.maxBodyBytes = maxBodyBytes;
+    }
+  }
+
+  /** heal's episodes as Micrometer Observations, when the application has an ObservationRegistry. */
+  public static class Observations {
+    /**
+     * Reports each episode ({@code heal.episode}) and step attempt ({@code heal.step}) as an
+     * Observation on the application's ObservationRegistry.
+     */
+    private boolean enabled = true;
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
     }
   }
 }
