@@ -206,6 +206,11 @@ class HealActionTest {
     private void act() {}
   }
 
+  public static class PackagePrivateMethod {
+    @HealAction("a")
+    void act() {}
+  }
+
   public static class StaticMethod {
     @HealAction("a")
     public static void act() {}
@@ -249,6 +254,7 @@ class HealActionTest {
         "takes nothing or one ActionContext");
     failsWith(WrongReturn.class, "WrongReturn.act()", "returns String", "returns void or ActionResult");
     failsWith(PrivateMethod.class, "PrivateMethod.act() is private", "make it public");
+    failsWith(PackagePrivateMethod.class, "PackagePrivateMethod.act() is not public");
     failsWith(StaticMethod.class, "StaticMethod.act() is static");
     failsWith(DryRunWithoutContext.class, "DryRunWithoutContext.act() supports dry-run but takes no ActionContext");
     failsWith(EmptyName.class, "EmptyName.act() has @HealAction with an empty name");
