@@ -66,6 +66,10 @@ public final class IndicatorChecks implements RegistryContributor {
         known.add(name);
         continue;
       }
+      if (!a.isBackgroundAll() && wanted.stream().noneMatch(w -> w.equals(name) || w.startsWith(name + "."))) {
+        known.add(name);
+        continue; // not created here: only the contributors heal runs (all or part of) are
+      }
       HealthContributor c = beans.getBean(bean, HealthContributor.class);
       int before = checks.size();
       walk(registry, c, name, null, a.isBackgroundAll() || wanted.contains(name), wanted, missing, known);
