@@ -3,7 +3,6 @@ package dev.heal.spring;
 import dev.heal.core.health.CheckKind;
 import dev.heal.core.health.HealthRegistry;
 import dev.heal.core.healer.Healer;
-import dev.heal.spring.internal.CachedHealthIndicator;
 import dev.heal.spring.internal.DrainBridge;
 import dev.heal.spring.internal.IndicatorChecks;
 import dev.heal.spring.internal.ProbeHealthIndicator;
@@ -32,7 +31,9 @@ import org.springframework.util.ClassUtils;
  * Actuator, both ways. Indicators into heal: the indicators named by
  * {@code heal.actuator.background} (or all, {@code heal.actuator.background-all}) run as heal
  * background checks with their own interval and timeout, and Actuator answers them from heal's
- * cached results. heal into Actuator: the {@code livenessState} and {@code readinessState}
+ * cached results. Each leaf of a composite contributor (several DataSources) is a check of its
+ * own ({@code db/primary} in Actuator, {@code db.primary} in heal), and the composite keeps its
+ * shape in {@code /actuator/health}. heal into Actuator: the {@code livenessState} and {@code readinessState}
  * contributors (the {@code liveness} and {@code readiness} groups) answer heal's probe status
  * together with Spring's availability state; DEGRADED is a status of its own (HTTP 200, ordered
  * between OUT_OF_SERVICE and UP); {@code Actions.drain} turns Spring's readiness to
@@ -60,7 +61,7 @@ public class HealActuatorAutoConfiguration {
     return () -> contributors.ifAvailable(r -> {
       for (String name : checks.taken()) {
         r.unregisterContributor(name);
-        r.registerContributor(name, new CachedHealthIndicator(registry, name));
+        r.registerContributor(name, checks.cached(registry, name));
       }
     });
   }

@@ -12,6 +12,7 @@ import dev.heal.core.time.HealClock;
 import dev.heal.resilience.Resilience;
 import dev.heal.resilience.ResilienceConfig;
 import dev.heal.spring.internal.ChecksFromProperties;
+import dev.heal.spring.internal.HealActionRegistrar;
 import dev.heal.spring.internal.HealLifecycle;
 import dev.heal.spring.internal.RegistryContributor;
 import dev.heal.spring.internal.ResilienceEnvironment;
@@ -35,7 +36,8 @@ import org.springframework.core.env.ConfigurableEnvironment;
  * and {@link HealthCheckRegistration} bean registered, the {@link Healer} with every
  * {@link RecoveryPlan} and {@link HealerListener} bean, heal-resilience's {@link Resilience} built
  * from the standard {@code resilience4j.*} keys, and the application's {@code MeterRegistry} and
- * {@code OpenTelemetry} when it has them (meter names unchanged). Every bean gives way to one the
+ * {@code OpenTelemetry} when it has them (meter names unchanged), and an {@code Action} bean per
+ * {@link HealAction} method (with the {@link HealActions} bean) for plans to use. Every bean gives way to one the
  * application declares. Off with {@code heal.enabled=false}.
  *
  * <p>A {@code HealthCheck} bean's check is named after the bean and configured by
@@ -52,6 +54,16 @@ public class HealAutoConfiguration {
   @ConditionalOnMissingBean
   public HealClock healClock() {
     return HealClock.system();
+  }
+
+  /**
+   * The {@link HealAction} methods of the application's beans as {@code Action} beans (qualified by
+   * the action's name) and the {@link HealActions} bean; a wrong method fails the startup.
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  public static HealActionRegistrar healActionRegistrar() {
+    return new HealActionRegistrar();
   }
 
   /** The registry with every check bean in it; started by the lifecycle once the context is up. */

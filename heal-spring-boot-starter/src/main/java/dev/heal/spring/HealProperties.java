@@ -40,6 +40,8 @@ public class HealProperties {
   private final Endpoint endpoint = new Endpoint();
   private final Aop aop = new Aop();
   private final Intake intake = new Intake();
+  private final Observations observations = new Observations();
+  private final Kubernetes kubernetes = new Kubernetes();
 
   public boolean isEnabled() {
     return enabled;
@@ -111,6 +113,14 @@ public class HealProperties {
 
   public Intake getIntake() {
     return intake;
+  }
+
+  public Observations getObservations() {
+    return observations;
+  }
+
+  public Kubernetes getKubernetes() {
+    return kubernetes;
   }
 
   /** The global action budget: at most {@code actions} per {@code window}, refilled continuously. */
@@ -232,7 +242,12 @@ public class HealProperties {
      * from cached results and never blocks on a slow indicator.
      */
     private boolean backgroundAll;
-    /** Indicators (contributor names, e.g. {@code db}) run in heal's background even when background-all is off. */
+    /**
+     * Indicators run in heal's background even when background-all is off, by Actuator contributor
+     * name ({@code db}) or path ({@code db/primary}): a composite's name takes all its leaves, each
+     * a heal check named by its path with '.' for '/' ({@code db.primary}, configured under
+     * {@code heal.checks.[db.primary]} over the composite's {@code heal.checks.db}).
+     */
     private List<String> background = new ArrayList<>();
     /** Settings of the background checks made from indicators; per indicator under {@code heal.checks.<name>}. */
     private final Check indicatorDefaults = new Check();
@@ -313,6 +328,137 @@ public class HealProperties {
 
     public void setMaxBodyBytes(int maxBodyBytes) {
       this.maxBodyBytes = maxBodyBytes;
+    }
+  }
+
+  /** heal's episodes as Micrometer Observations, when the application has an ObservationRegistry. */
+  public static class Observations {
+    /**
+     * Reports each episode ({@code heal.episode}) and step attempt ({@code heal.step}) as an
+     * Observation on the application's ObservationRegistry.
+     */
+    private boolean enabled = true;
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+  }
+
+  /** heal-k8s, when it is on the class path and the application runs in Kubernetes. */
+  public static class Kubernetes {
+    /** Whether heal-k8s is configured at all (pod environment, Events for every healer decision). */
+    private boolean enabled = true;
+    private final Healing healing = new Healing();
+    /**
+     * Who may run cluster actions: {@code lease} (a Lease-based leader election among the replicas,
+     * the safe default) or {@code always} (every replica acts: only for a service with exactly one
+     * replica, since with more each one would restart or scale the others at once).
+     */
+    private LeadershipMode leadership = LeadershipMode.LEASE;
+    private final Lease lease = new Lease();
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    public Healing getHealing() {
+      return healing;
+    }
+
+    public LeadershipMode getLeadership() {
+      return leadership;
+    }
+
+    public void setLeadership(LeadershipMode leadership) {
+      this.leadership = leadership;
+    }
+
+    public Lease getLease() {
+      return lease;
+    }
+  }
+
+  /** The choices of {@code heal.kubernetes.leadership}. */
+  public enum LeadershipMode {
+    /** A Lease-based leader election ({@code KubernetesLeaderElection}): one replica acts at a time. */
+    LEASE,
+    /** Every replica is the leader ({@code Leadership.always()}): only with one replica. */
+    ALWAYS
+  }
+
+  /** Cluster actions ({@code KubernetesHealing}: restart or evict a pod, rollout-restart, scale). */
+  public static class Healing {
+    /** Configures KubernetesHealing (cluster actions for plans) and its leadership. Off by default. */
+    private boolean enabled;
+    /** Allows cordoning nodes (needs cluster-scoped RBAC). */
+    private boolean allowCordon;
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    public boolean isAllowCordon() {
+      return allowCordon;
+    }
+
+    public void setAllowCordon(boolean allowCordon) {
+      this.allowCordon = allowCordon;
+    }
+  }
+
+  /** The Lease of {@code heal.kubernetes.leadership=lease}, in the pod's namespace. */
+  public static class Lease {
+    /** The Lease's name, shared by all replicas of one service. */
+    private String name = "heal-leader";
+    /** How long a lease is valid without renewal. */
+    private Duration duration = Duration.ofSeconds(15);
+    /** How long the leader keeps trying to renew before it steps down; shorter than duration. */
+    private Duration renewDeadline = Duration.ofSeconds(10);
+    /** How often to try to acquire or renew; with 20 % jitter shorter than renew-deadline. */
+    private Duration retryPeriod = Duration.ofSeconds(2);
+
+    public String getName() {
+      return name;
+    }
+
+    public void setName(String name) {
+      this.name = name;
+    }
+
+    public Duration getDuration() {
+      return duration;
+    }
+
+    public void setDuration(Duration duration) {
+      this.duration = duration;
+    }
+
+    public Duration getRenewDeadline() {
+      return renewDeadline;
+    }
+
+    public void setRenewDeadline(Duration renewDeadline) {
+      this.renewDeadline = renewDeadline;
+    }
+
+    public Duration getRetryPeriod() {
+      return retryPeriod;
+    }
+
+    public void setRetryPeriod(Duration retryPeriod) {
+      this.retryPeriod = retryPeriod;
     }
   }
 }

@@ -249,6 +249,81 @@ class HealAutoConfigurationTest {
         });
   }
 
+  /** Two DataSource-like leaves in one composite, as Actuator makes for several DataSources. */
+  private static ApplicationContextRunner withComposite(ApplicationContextRunner r, java.util.Set<Thread> callers) {
+    return r.withBean("dbHealthContributor", org.springframework.boot.health.contributor.HealthContributor.class,
+        () -> org.springframework.boot.health.contributor.CompositeHealthContributor.fromMap(
+            new java.util.TreeMap<>(java.util.Map.of(
+                "primary", (HealthIndicator) () -> {
+                  callers.add(Thread.currentThread());
+                  return Health.up().withDetail("pool", "primary").build();
+                },
+                "secondary", (HealthIndicator) () -> {
+                  callers.add(Thread.currentThread());
+                  return Health.down().withDetail("pool", "secondary").build();
+                }))));
+  }
+
+  @Test
+  void eachLeafOfACompositeIsABackgroundCheckAndTheCompositeKeepsItsShape() {
+    java.util.Set<Thread> callers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    withComposite(actuator, callers)
+        .withPropertyValues("heal.actuator.background=db", "heal.checks.db.interval=3s", "heal.checks.db.timeout=700ms",
+            "heal.checks.[db.secondary].interval=5s")
+        .run(c -> {
+          HealthRegistry registry = c.getBean(HealthRegistry.class);
+          assertThat(registry.checkNames()).contains("db.primary", "db.secondary").doesNotContain("db");
+          HealthCheckConfig primary = registry.state("db.primary").orElseThrow().config();
+          HealthCheckConfig secondary = registry.state("db.secondary").orElseThrow().config();
+          assertThat(primary.interval()).as("the composite's key").isEqualTo(Duration.ofSeconds(3));
+          assertThat(secondary.interval()).as("the leaf's key over the composite's").isEqualTo(Duration.ofSeconds(5));
+          assertThat(secondary.timeout()).as("the composite's key where the leaf has none")
+              .isEqualTo(Duration.ofMillis(700));
+          Object db = c.getBean(HealthContributorRegistry.class).getContributor("db");
+          assertThat(db).isInstanceOf(org.springframework.boot.health.contributor.CompositeHealthContributor.class);
+          var composite = (org.springframework.boot.health.contributor.CompositeHealthContributor) db;
+          assertThat(composite.stream().map(e -> e.name())).containsExactly("primary", "secondary");
+          HealthIndicator p = (HealthIndicator) composite.getContributor("primary");
+          HealthIndicator s = (HealthIndicator) composite.getContributor("secondary");
+          assertThat(p).isInstanceOf(dev.heal.spring.internal.CachedHealthIndicator.class);
+          assertThat(s).isInstanceOf(dev.heal.spring.internal.CachedHealthIndicator.class);
+          org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() ->
+              p.health().getStatus().equals(Status.UP) && registry.state("db.secondary").orElseThrow().runs() > 0);
+          assertThat(p.health().getDetails()).containsEntry("pool", "primary");
+          assertThat(s.health().getDetails()).containsEntry("pool", "secondary");
+          assertThat(callers).as("only heal's check threads call the leaves").isNotEmpty()
+              .doesNotContain(Thread.currentThread());
+        });
+  }
+
+  @Test
+  void aLeafCanBeChosenAloneAndTheOtherLeavesStayLive() {
+    java.util.Set<Thread> callers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    withComposite(actuator, callers).withPropertyValues("heal.actuator.background=db/primary").run(c -> {
+      assertThat(c.getBean(HealthRegistry.class).checkNames()).contains("db.primary").doesNotContain("db.secondary");
+      var db = (org.springframework.boot.health.contributor.CompositeHealthContributor)
+          c.getBean(HealthContributorRegistry.class).getContributor("db");
+      assertThat(db.getContributor("primary")).isInstanceOf(dev.heal.spring.internal.CachedHealthIndicator.class);
+      HealthIndicator live = (HealthIndicator) db.getContributor("secondary");
+      assertThat(live).isNotInstanceOf(dev.heal.spring.internal.CachedHealthIndicator.class);
+      assertThat(live.health().getDetails()).containsEntry("pool", "secondary");
+    });
+  }
+
+  @Test
+  void backgroundAllTakesTheLeavesOfComposites() {
+    withComposite(actuator, java.util.concurrent.ConcurrentHashMap.newKeySet())
+        .withPropertyValues("heal.actuator.background-all=true")
+        .run(c -> assertThat(c.getBean(HealthRegistry.class).checkNames()).contains("db.primary", "db.secondary"));
+  }
+
+  @Test
+  void anUnknownLeafFailsNamingTheLeavesThatExist() {
+    withComposite(actuator, java.util.concurrent.ConcurrentHashMap.newKeySet())
+        .withPropertyValues("heal.actuator.background=db/tertiary").run(c -> assertThat(c).hasFailed()
+            .getFailure().rootCause().hasMessageContaining("[db.tertiary]").hasMessageContaining("db.secondary"));
+  }
+
   @Test
   void anUnknownBackgroundIndicatorFailsNamingTheOnesThatExist() {
     actuator.withPropertyValues("heal.actuator.background=nope").run(c -> assertThat(c).hasFailed()

@@ -33,7 +33,9 @@ import org.springframework.context.ApplicationContext;
     "management.endpoints.web.exposure.include=health,heal",
     "management.endpoint.health.probes.enabled=true",
     "management.endpoint.health.show-details=always",
-    "heal.actuator.background=slow",
+    "heal.actuator.background=slow,db",
+    "heal.checks.db.interval=100ms", "heal.checks.db.failure-threshold=1000",
+    "heal.checks.[db.secondary].timeout=300ms",
     "heal.checks.slow.interval=100ms", "heal.checks.slow.timeout=300ms", "heal.checks.slow.failure-threshold=1000",
     "heal.checks.cache.interval=100ms", "heal.checks.cache.failure-threshold=1",
     "heal.cooldown=0s",
@@ -110,6 +112,30 @@ class HealWebIT {
       assertThat(readiness.statusCode()).isEqualTo(200);
       assertThat(health.body()).contains("\"slow\"");
       assertThat(tookMs).as("answered from heal's cache, not by the hung indicator").isLessThan(2_000);
+    }
+  }
+
+  @Test
+  void aCompositeAnswersFromHealsCacheWithItsShapeWhileOneLeafHangs() throws Exception {
+    opened = switches;
+    awaitReady();
+    await().atMost(Duration.ofSeconds(5)).until(() -> registry.state("db.secondary").orElseThrow().runs() > 0);
+    assertThat(registry.state("db.secondary").orElseThrow().config().timeout()).isEqualTo(Duration.ofMillis(300));
+    switches.hangSecondary.set(true);
+    await().atMost(Duration.ofSeconds(5)).until(() -> registry.state("db.secondary").orElseThrow().waiting().isPresent()
+        || registry.state("db.secondary").orElseThrow().lastError().isPresent());
+    tools.jackson.databind.json.JsonMapper json = tools.jackson.databind.json.JsonMapper.builder().build();
+    for (int i = 0; i < 5; i++) {
+      long start = System.nanoTime();
+      HttpResponse<String> health = get("/actuator/health", null);
+      HttpResponse<String> leaf = get("/actuator/health/db/primary", null);
+      long tookMs = (System.nanoTime() - start) / 1_000_000;
+      assertThat(tookMs).as("answered from heal's cache, not by the hung leaf").isLessThan(2_000);
+      tools.jackson.databind.JsonNode db = json.readTree(health.body()).path("components").path("db");
+      assertThat(db.path("components").propertyNames()).as(health.body()).containsExactly("primary", "secondary");
+      assertThat(db.path("components").path("primary").path("details").path("pool").asString()).isEqualTo("primary");
+      assertThat(leaf.statusCode()).as(leaf.body()).isEqualTo(200);
+      assertThat(json.readTree(leaf.body()).path("status").asString()).isEqualTo("UP");
     }
   }
 

@@ -13,7 +13,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthContributor;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
 import org.springframework.context.annotation.Bean;
@@ -24,12 +28,13 @@ import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.stereotype.Service;
 
-/** The application the real-HTTP tests start: one slow Actuator indicator, one heal check, a drain plan. */
+/** The application the real-HTTP tests start: one slow Actuator indicator, a composite of two, one heal check, a drain plan. */
 @SpringBootApplication
 public class TestApp {
   /** What the tests switch. */
   public static final class Switches {
     public final AtomicBoolean hang = new AtomicBoolean();
+    public final AtomicBoolean hangSecondary = new AtomicBoolean();
     public final AtomicBoolean degraded = new AtomicBoolean();
     public final CountDownLatch release = new CountDownLatch(1);
   }
@@ -53,6 +58,25 @@ public class TestApp {
       }
       return Health.up().build();
     };
+  }
+
+  /** A composite of two indicators, as Actuator makes for two DataSources; {@code secondary} hangs while switched. */
+  @Bean
+  HealthContributor dbHealthContributor(Switches s) {
+    Map<String, HealthIndicator> leaves = new LinkedHashMap<>();
+    leaves.put("primary", () -> Health.up().withDetail("pool", "primary").build());
+    leaves.put("secondary", () -> {
+      if (s.hangSecondary.get()) {
+        try {
+          s.release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return Health.down().withDetail("error", "interrupted").build();
+        }
+      }
+      return Health.up().withDetail("pool", "secondary").build();
+    });
+    return CompositeHealthContributor.fromMap(leaves);
   }
 
   /** A heal check that answers DEGRADED while {@code degraded} is on. */
