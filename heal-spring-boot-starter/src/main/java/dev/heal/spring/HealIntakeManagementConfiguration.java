@@ -9,6 +9,7 @@ import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfi
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextType;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
@@ -29,15 +30,17 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnBean(Healer.class)
 public class HealIntakeManagementConfiguration {
 
-  /** The receiver, fed to the healer. */
+  /** The receiver, fed to the healer; an application's own {@link AlertmanagerReceiver} bean is used instead. */
   @Bean
+  @ConditionalOnMissingBean
   public AlertmanagerReceiver healAlertmanagerReceiver(Healer healer, HealClock clock, HealProperties properties) {
     return AlertmanagerReceiver.builder(healer).bearerToken(properties.getIntake().getToken())
         .maxBodyBytes(properties.getIntake().getMaxBodyBytes()).clock(clock).build();
   }
 
-  /** {@code POST /heal/alerts} on the management server. */
+  /** {@code POST /heal/alerts} on the management server; gives way to a bean named {@code healAlertIntake}. */
   @Bean
+  @ConditionalOnMissingBean(name = "healAlertIntake")
   public ServletRegistrationBean<RouteServlet> healAlertIntake(AlertmanagerReceiver receiver) {
     ServletRegistrationBean<RouteServlet> bean = new ServletRegistrationBean<>(new RouteServlet(receiver.route()),
         receiver.route().path());

@@ -6,34 +6,26 @@ import static org.awaitility.Awaitility.await;
 import dev.heal.core.healer.Episode;
 import dev.heal.core.healer.Outcome;
 import dev.heal.core.health.HealthStatus;
-import dev.heal.core.testing.ExternalTools;
+import dev.heal.core.testing.TempPostgres;
 import dev.heal.core.time.HealClock;
 import dev.heal.examples.payments.PaymentsService;
 import tools.jackson.databind.ObjectMapper;
-import java.io.File;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,20 +39,8 @@ class PostgresRestartIT {
 
   @Test
   void ordersSurviveADatabaseRestart() throws Exception {
-    Path bin = postgresBin();
-    Path data = Files.createTempDirectory("heal-pg");
-    boolean root = "root".equals(System.getProperty("user.name"));
-    if (root) {
-      chownRecursive(data, "postgres");
-    }
-    int port = freePort();
-    run(root, bin.resolve("initdb").toString(), "-D", data.resolve("db").toString(), "-U", "postgres", "--auth=trust");
-    String opts = "-p " + port + " -k " + data + " -c listen_addresses=127.0.0.1";
-    String[] start = {bin.resolve("pg_ctl").toString(), "-D", data.resolve("db").toString(), "-o", opts, "-l",
-        data.resolve("pg.log").toString(), "-w", "-t", "30", "start"};
-    String[] stop = {bin.resolve("pg_ctl").toString(), "-D", data.resolve("db").toString(), "-m", "fast", "-w", "stop"};
-    run(root, start);
-    String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres?connectTimeout=1&socketTimeout=2";
+    TempPostgres pg = TempPostgres.create().start();
+    String url = pg.jdbcUrl();
     PaymentsService payments = PaymentsService.start("127.0.0.1", 0, -1, 7);
     OrdersService orders = OrdersService.start(OrdersConfig.defaults().withHost("127.0.0.1").withPorts(0, 0).withDatabase(url, "postgres", "")
         .withPayments(URI.create(payments.baseUrl())), HealClock.system());
@@ -92,11 +72,11 @@ class PostgresRestartIT {
     try {
       load.scheduleWithFixedDelay(sendOne, 0, 20, TimeUnit.MILLISECONDS);
       await().atMost(Duration.ofSeconds(20)).until(() -> accepted.size() >= 20);
-      run(root, stop);
+      pg.stop();
       await().atMost(Duration.ofSeconds(20)).until(() -> orders.health().state("database").orElseThrow().status() == HealthStatus.DOWN);
       await().atMost(Duration.ofSeconds(20)).until(() -> orders.queuedOrders() >= 10);
       assertThat(orders.isReady()).as("a shared database outage keeps the instance ready (DEGRADED)").isTrue();
-      run(root, start);
+      pg.start();
       await().atMost(Duration.ofSeconds(30)).until(() -> orders.health().state("database").orElseThrow().status() == HealthStatus.UP);
       await().atMost(Duration.ofSeconds(30)).until(() -> orders.healer().journal().recent(20).stream()
           .anyMatch(e -> e.plan().equals("database-recovery") && e.outcome().filter(o -> o == Outcome.RECOVERED).isPresent()));
@@ -116,7 +96,7 @@ class PostgresRestartIT {
       load.shutdownNow();
       orders.close();
       payments.close();
-      run(root, stop);
+      pg.close();
     }
   }
 
@@ -130,48 +110,4 @@ class PostgresRestartIT {
     }
     return out;
   }
-
-  private static Path postgresBin() throws IOException {
-    Path base = Path.of("/usr/lib/postgresql");
-    if (Files.isDirectory(base)) {
-      try (Stream<Path> versions = Files.list(base)) {
-        for (Path v : versions.sorted().toList()) {
-          if (Files.isExecutable(v.resolve("bin/pg_ctl"))) {
-            return v.resolve("bin");
-          }
-        }
-      }
-    }
-    return ExternalTools.require("postgresql", "/usr/lib/postgresql/15/bin/pg_ctl").getParent();
-  }
-
-  private static void run(boolean asPostgres, String... command) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>();
-    if (asPostgres) {
-      cmd.addAll(List.of("runuser", "-u", "postgres", "--"));
-    }
-    cmd.addAll(List.of(command));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-    if (!p.waitFor(60, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new IOException("timed out: " + cmd);
-    }
-    if (p.exitValue() != 0 && !cmd.contains("stop")) {
-      throw new IOException("failed with " + p.exitValue() + ": " + cmd);
-    }
-  }
-
-  private static void chownRecursive(Path dir, String user) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder("chown", "-R", user, dir.toString()).start();
-    p.waitFor(10, TimeUnit.SECONDS);
-    assertThat(p.exitValue()).as("chown " + dir).isZero();
-    assertThat(new File(dir.toString()).exists()).isTrue();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
 }

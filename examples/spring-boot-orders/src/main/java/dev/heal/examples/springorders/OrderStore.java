@@ -2,6 +2,7 @@ package dev.heal.examples.springorders;
 
 import dev.heal.resilience.Fallback;
 import java.util.Optional;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 
@@ -35,9 +36,17 @@ public class OrderStore {
     return "QUEUED";
   }
 
+  /**
+   * Inserts {@code order}; an order already stored (an insert whose answer was lost, retried by the
+   * outbox) is left as it is. Plain SQL, so that it runs on H2 and on PostgreSQL alike.
+   */
   void insert(Order order) {
-    jdbc.update("MERGE INTO orders (id, customer_id, amount, payment) KEY (id) VALUES (?, ?, ?, ?)",
-        order.id(), order.customerId(), order.amount(), order.payment());
+    try {
+      jdbc.update("INSERT INTO orders (id, customer_id, amount, payment) VALUES (?, ?, ?, ?)",
+          order.id(), order.customerId(), order.amount(), order.payment());
+    } catch (DuplicateKeyException alreadyStored) {
+      // the same id means the same order: stored once is what was asked
+    }
   }
 
   public Optional<Order> find(String id) {

@@ -13,8 +13,8 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * What {@code exec:java@spring-boot-orders} runs ({@link OrdersApplication#main}'s application), on
- * free ports: orders are accepted (payments-service absent: PAYMENT_PENDING), Actuator's probes
+ * {@link OrdersApplication#main}'s application in this JVM, on free ports ({@link DocumentedCommandIT}
+ * runs the documented {@code exec:java@spring-boot-orders} itself, as a child JVM): orders are accepted (payments-service absent: PAYMENT_PENDING), Actuator's probes
  * answer, {@code /actuator/heal} reads and refuses writes (no Spring Security in the example).
  */
 class OrdersApplicationIT {

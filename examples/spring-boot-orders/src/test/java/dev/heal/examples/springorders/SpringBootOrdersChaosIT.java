@@ -1,58 +1,22 @@
 package dev.heal.examples.springorders;
 
-import static dev.heal.chaos.ChaosAssertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import dev.heal.chaos.ChaosController;
-import dev.heal.chaos.Experiment;
-import dev.heal.chaos.ExperimentResult;
-import dev.heal.chaos.Fault;
-import dev.heal.chaos.Load;
-import dev.heal.chaos.Probe;
 import dev.heal.chaos.TcpChaosProxy;
-import dev.heal.core.healer.Episode;
-import dev.heal.core.healer.Healer;
-import dev.heal.core.healer.Outcome;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import org.h2.tools.Server;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-/**
- * The Spring Boot example under chaos: its database (a real H2 TCP server) sits behind the
- * testkit's {@link TcpChaosProxy}, which first resets every connection and then refuses new ones,
- * while orders are placed (up to 10 per second). Orders keep being accepted (stored, or queued in the
- * outbox and stored later); heal's {@code database-recovery} plan reconnects the pool; readiness
- * stays 200 (the database is shared, its check is non-critical); every accepted order ends up in
- * the database.
- */
-@SpringBootTest(classes = OrdersApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = {"management.server.port=", "payments.url=http://127.0.0.1:9", "payments.timeout=100ms",
-        // payments-service is absent here: let the breaker open at once so orders answer fast
-        "resilience4j.circuitbreaker.instances.payments.minimum-number-of-calls=2",
-        "spring.datasource.hikari.connection-timeout=250"})
-class SpringBootOrdersChaosIT {
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+/** {@link DatabaseChaosScenario} on the default database, H2 (a real H2 TCP server, in memory). */
+class SpringBootOrdersChaosIT extends DatabaseChaosScenario {
   private static Server h2;
   private static ChaosController chaos;
   private static TcpChaosProxy proxy;
-
-  @LocalServerPort
-  int port;
-  @Autowired
-  Healer healer;
 
   @DynamicPropertySource
   static void database(DynamicPropertyRegistry registry) throws Exception {
@@ -69,61 +33,17 @@ class SpringBootOrdersChaosIT {
     h2.stop();
   }
 
-  private int placeOrder() throws Exception {
-    HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/orders"))
-        .timeout(Duration.ofSeconds(3)).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"customerId\":\"c-1\",\"amount\":12.50}")).build();
-    return HTTP.send(r, HttpResponse.BodyHandlers.discarding()).statusCode();
+  @Override
+  ChaosController chaos() {
+    return chaos;
   }
 
-  private long stored() throws Exception {
-    HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/orders/count")).build();
-    String body = HTTP.send(r, HttpResponse.BodyHandlers.ofString()).body();
-    return Long.parseLong(body.replaceAll("\\D", ""));
-  }
-
-  @Test
-  void ordersKeepBeingAcceptedWhileTheDatabaseIsResetAndRefusedAndHealReconnectsThePool() throws Exception {
-    URI readiness = URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness");
-    await().atMost(Duration.ofSeconds(10)).until(() -> HTTP.send(HttpRequest.newBuilder(readiness).build(),
-        HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
-    long before = stored();
-    AtomicInteger accepted = new AtomicInteger();
-    // Reset every connection, then refuse new ones while the pool is still replacing the broken ones.
-    Fault reset = Fault.reset("orders-db").named("db-reset").startingAt(Duration.ofSeconds(1))
-        .lasting(Duration.ofSeconds(2));
-    Fault refused = Fault.refuse("orders-db").named("db-refused").startingAt(Duration.ofSeconds(2))
-        .lasting(Duration.ofSeconds(2));
-    Experiment experiment = Experiment.builder("spring-boot-orders-database-outage")
-        .steadyState(Probe.http(readiness, 200, Duration.ofSeconds(2)))
-        .faults(reset, refused)
-        .load(Load.of(10, () -> {
-          int status = placeOrder();
-          if (status != 201 && status != 202) {
-            throw new IllegalStateException("order refused: " + status);
-          }
-          accepted.incrementAndGet();
-          return status;
-        }))
-        .duration(Duration.ofSeconds(6))
-        .probeEvery(Duration.ofMillis(100))
-        .observe(healer)
-        .build();
-    ExperimentResult result = chaos.run(experiment);
-
-    assertThat(result).allFaultsFired();
-    assertThat(result).availability().isAtLeast(0.99);
-    assertThat(result).availabilityDuring("db-reset").isAtLeast(0.9);
-    assertThat(result).availabilityDuring("db-refused").isAtLeast(0.9);
-    assertThat(result).healedBy("reconnectPool");
-    assertThat(healer.journal().recent(50)).filteredOn(e -> e.plan().equals("database-recovery"))
-        .isNotEmpty().allSatisfy(e -> assertThat(e.outcome()).as(e.toString()).isPresent());
-    assertThat(healer.journal().recent(50)).filteredOn(e -> e.plan().equals("database-recovery"))
-        .extracting(Episode::outcome).anySatisfy(o -> assertThat(o).contains(Outcome.RECOVERED));
-    // The load is closed-loop (one request at a time), so how many fit in 6 s depends on the machine.
-    assertThat(accepted.get()).as("orders accepted during the experiment: every successful request")
-        .isEqualTo(result.requests().stream().filter(r -> r.ok()).count()).isGreaterThanOrEqualTo(10);
-    await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
-        assertThat(stored() - before).as("every accepted order is stored").isEqualTo(accepted.get()));
+  @Override
+  long countInDatabase() throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:h2:tcp://127.0.0.1:" + h2.getPort() + "/mem:chaos-orders", "", "");
+        Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT COUNT(*) FROM orders")) {
+      r.next();
+      return r.getLong(1);
+    }
   }
 }
