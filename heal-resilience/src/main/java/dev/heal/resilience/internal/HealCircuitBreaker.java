@@ -110,9 +110,13 @@ public final class HealCircuitBreaker implements CircuitBreaker {
     void deliver();
   }
 
-  private HealCircuitBreaker(CircuitBreaker delegate) {
+  /** The opt-in success batching, or null for the exact pass-through front. */
+  private final Batching batching;
+
+  private HealCircuitBreaker(CircuitBreaker delegate, boolean batch) {
     this.delegate = delegate;
     this.seen = snapshot(delegate);
+    this.batching = batch ? new Batching(this, delegate) : null;
   }
 
   /** Sets the one watcher told about state changes (replacing any earlier one). */
@@ -251,6 +255,10 @@ public final class HealCircuitBreaker implements CircuitBreaker {
 
   /** Runs an explicit transition to {@code target} and reports it as one. */
   private void explicitly(State target, Runnable transition) {
+    Batching b = batching;
+    if (b != null) {
+      b.drain(); // pending successes belong to the period before the transition
+    }
     check(); // what happened before belongs to resilience4j's own transitions
     explicitRunning.incrementAndGet();
     boolean made = false;
@@ -272,7 +280,36 @@ public final class HealCircuitBreaker implements CircuitBreaker {
 
   /** Fronts {@code delegate}, a resilience4j state machine nobody else records outcomes into. */
   public static HealCircuitBreaker wrap(CircuitBreaker delegate) {
-    return new HealCircuitBreaker(Objects.requireNonNull(delegate, "delegate"));
+    return new HealCircuitBreaker(Objects.requireNonNull(delegate, "delegate"), false);
+  }
+
+  /**
+   * Fronts {@code delegate} with the opt-in success batching of {@link Batching} (not
+   * linearizable; what it gives up is said there and in docs/resilience.md). A breaker whose
+   * window is TIME_BASED is fronted exactly as {@link #wrap} does: batching needs a count window.
+   *
+   * @throws IllegalArgumentException if the breaker has a custom {@code transitionOnResult}
+   *     (batched successes would skip it)
+   */
+  public static HealCircuitBreaker wrapBatching(CircuitBreaker delegate) {
+    Objects.requireNonNull(delegate, "delegate");
+    if (delegate.getCircuitBreakerConfig().getTransitionOnResult()
+        != CircuitBreakerConfig.ofDefaults().getTransitionOnResult()) {
+      throw new IllegalArgumentException("circuit breaker '" + delegate.getName()
+          + "': batch-successes cannot be combined with a custom transitionOnResult (batched"
+          + " successes would skip it); remove one of them");
+    }
+    return new HealCircuitBreaker(delegate, true);
+  }
+
+  /** Whether this front batches fast successes ({@link #wrapBatching}). */
+  public boolean batching() {
+    return batching != null && batching.on;
+  }
+
+  /** The batching, for tests; null when off. */
+  Batching batcher() {
+    return batching;
   }
 
   /** resilience4j's state machine behind this front. */
@@ -299,20 +336,35 @@ public final class HealCircuitBreaker implements CircuitBreaker {
 
   @Override
   public void onSuccess(long duration, TimeUnit durationUnit) {
-    delegate.onSuccess(duration, durationUnit);
+    Batching b = batching;
+    if (b == null || !b.success(durationUnit.toNanos(duration))) {
+      delegate.onSuccess(duration, durationUnit);
+    }
     successes.increment();
     check();
   }
 
   @Override
   public void onResult(long duration, TimeUnit durationUnit, Object result) {
-    delegate.onResult(duration, durationUnit, result);
+    Batching b = batching;
+    if (b == null) {
+      delegate.onResult(duration, durationUnit, result);
+    } else if (b.recordsAsFailure(result)) {
+      b.drain();
+      delegate.onResult(duration, durationUnit, result);
+    } else if (!b.success(durationUnit.toNanos(duration))) {
+      delegate.onResult(duration, durationUnit, result);
+    }
     successes.increment();
     check();
   }
 
   @Override
   public void onError(long duration, TimeUnit durationUnit, Throwable throwable) {
+    Batching b = batching;
+    if (b != null) {
+      b.drain();
+    }
     delegate.onError(duration, durationUnit, throwable);
     failures.increment();
     check();
@@ -349,6 +401,10 @@ public final class HealCircuitBreaker implements CircuitBreaker {
 
   @Override
   public Metrics getMetrics() {
+    Batching b = batching;
+    if (b != null) {
+      b.drain();
+    }
     return delegate.getMetrics();
   }
 
@@ -427,6 +483,10 @@ public final class HealCircuitBreaker implements CircuitBreaker {
 
   @Override
   public EventPublisher getEventPublisher() {
+    Batching b = batching;
+    if (b != null) {
+      b.stop(); // a subscriber sees resilience4j's events in call order, so nothing is batched
+    }
     return delegate.getEventPublisher();
   }
 

@@ -40,7 +40,7 @@ class HealCircuitBreakerTest {
 
   private final ManualClock clock = new ManualClock();
 
-  private CircuitBreakerConfig config(UnaryOperator<CircuitBreakerConfig.Builder> custom) {
+  CircuitBreakerConfig config(UnaryOperator<CircuitBreakerConfig.Builder> custom) {
     return custom.apply(CircuitBreakerConfig.custom()
             .slowCallDurationThreshold(Duration.ofSeconds(2))
             .slowCallRateThreshold(80)
@@ -49,7 +49,8 @@ class HealCircuitBreakerTest {
         .build();
   }
 
-  private HealCircuitBreaker front(CircuitBreakerConfig cfg) {
+  /** The front under test; {@code BatchingCircuitBreakerTest} runs every test here on the opt-in. */
+  HealCircuitBreaker front(CircuitBreakerConfig cfg) {
     return HealCircuitBreaker.wrap(CircuitBreaker.of("fronted", cfg));
   }
 
