@@ -178,6 +178,10 @@ final class Batching {
     return x;
   }
 
+  static void startOnStripeZero() {
+    PROBE.get()[0] = 0;
+  }
+
   /** The stripe the calling thread adds to now (for tests). */
   static int currentStripe() {
     return PROBE.get()[0] & (STRIPES - 1);

@@ -307,6 +307,14 @@ public final class HealCircuitBreaker implements CircuitBreaker {
     return batching != null && batching.on;
   }
 
+  /**
+   * Sends the calling thread back to stripe 0 of every batching front (where every thread
+   * starts), for heal-benchmarks' stripe-collision row. Not API.
+   */
+  public static void startOnStripeZero() {
+    Batching.startOnStripeZero();
+  }
+
   /** The batching, for tests; null when off. */
   Batching batcher() {
     return batching;
