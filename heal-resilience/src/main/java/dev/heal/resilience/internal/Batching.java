@@ -7,6 +7,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
@@ -42,6 +43,11 @@ import java.util.function.Predicate;
  * check and the record (another thread's permission request opening HALF_OPEN at that instant) can
  * still receive it, as a plain resilience4j call completing at that instant would be.
  *
+ * <p>A clean window: once a hand-over finds the COUNT_BASED window full of fast successes (no
+ * failure, no slow call) and nothing recorded straight into it meanwhile, further fast successes
+ * are not recorded at all until the next failure or slow call: each would replace the oldest
+ * call, a fast success, by a fast success, which changes no count or rate resilience4j reports.
+ *
  * <p>Asking the front for resilience4j's event publisher (to subscribe) stops batching for good:
  * subscribers must see resilience4j's events in call order, and a subscriber makes resilience4j
  * build an event per call anyway. A subscriber added on the delegate directly is not seen.
@@ -70,6 +76,7 @@ final class Batching {
   private final CircuitBreaker delegate;
   private final long slowNanos;
   private final int minimumCalls;
+  private final int windowSize;
   private final Predicate<Object> recordResult;
   private volatile Batch current;
   final LongAdder dropped = new LongAdder();
@@ -82,6 +89,10 @@ final class Batching {
     final Metrics period;
     final AtomicLongArray stripes = new AtomicLongArray(STRIPES * PAD);
     final AtomicInteger handing = new AtomicInteger();
+    /** Outcomes recorded straight into this period's window (failures, slow calls), counted. */
+    final AtomicLong dirty = new AtomicLong();
+    /** The {@link #dirty} count at which the window was seen full of fast successes, or -1. */
+    volatile long cleanAt = -1;
     volatile boolean warm;
     volatile boolean retired;
 
@@ -96,6 +107,7 @@ final class Batching {
     this.on = cfg.getSlidingWindowType() == SlidingWindowType.COUNT_BASED;
     this.slowNanos = cfg.getSlowCallDurationThreshold().toNanos();
     this.minimumCalls = Math.min(cfg.getMinimumNumberOfCalls(), cfg.getSlidingWindowSize());
+    this.windowSize = cfg.getSlidingWindowSize();
     this.recordResult = cfg.getRecordResultPredicate();
     this.current = new Batch(delegate.getMetrics());
   }
@@ -113,7 +125,7 @@ final class Batching {
       return false;
     }
     if (nanos >= slowNanos) {
-      drain();
+      beforeDirectRecord();
       return false;
     }
     Batch b = current;
@@ -144,6 +156,9 @@ final class Batching {
       }
       return false;
     }
+    if (b.cleanAt == b.dirty.get()) {
+      return true; // a full window of fast successes: one more is no change at all
+    }
     AtomicLongArray stripes = b.stripes;
     for (int attempt = 0; attempt < 3; attempt++) {
       int i = (probe[0] & (STRIPES - 1)) * PAD;
@@ -153,6 +168,7 @@ final class Batching {
         try {
           if (stripes.compareAndSet(i, v, 0)) {
             record(b, v + 1);
+            seeIfClean(b);
             return true;
           }
         } finally {
@@ -168,6 +184,34 @@ final class Batching {
       moves.increment();
     }
     return false;
+  }
+
+  /**
+   * Marks the window clean if it is full of fast successes and nothing was recorded straight
+   * into it meanwhile: in a COUNT_BASED window, recording a fast success then replaces the oldest
+   * call, a fast success, by another, which changes no count resilience4j reports, so further
+   * fast successes are not recorded until the next failure or slow call ({@link #dirty}).
+   */
+  private void seeIfClean(Batch b) {
+    long v = b.dirty.get();
+    Metrics m = delegate.getMetrics();
+    if (m == b.period && delegate.getState() == State.CLOSED
+        && m.getNumberOfBufferedCalls() == windowSize && m.getNumberOfFailedCalls() == 0
+        && m.getNumberOfSlowCalls() == 0 && b.dirty.get() == v) {
+      b.cleanAt = v;
+    }
+  }
+
+  /**
+   * Before an outcome is recorded straight into resilience4j (a failure, an ignored exception, a
+   * slow success, a result recorded as a failure): the window is no longer known clean, and every
+   * pending success is recorded first.
+   */
+  void beforeDirectRecord() {
+    if (on) {
+      current.dirty.incrementAndGet();
+    }
+    drain();
   }
 
   private static int next(int probe) {

@@ -358,7 +358,7 @@ public final class HealCircuitBreaker implements CircuitBreaker {
     if (b == null) {
       delegate.onResult(duration, durationUnit, result);
     } else if (b.recordsAsFailure(result)) {
-      b.drain();
+      b.beforeDirectRecord();
       delegate.onResult(duration, durationUnit, result);
     } else if (!b.success(durationUnit.toNanos(duration))) {
       delegate.onResult(duration, durationUnit, result);
@@ -371,7 +371,7 @@ public final class HealCircuitBreaker implements CircuitBreaker {
   public void onError(long duration, TimeUnit durationUnit, Throwable throwable) {
     Batching b = batching;
     if (b != null) {
-      b.drain();
+      b.beforeDirectRecord();
     }
     delegate.onError(duration, durationUnit, throwable);
     failures.increment();

@@ -57,6 +57,42 @@ class BatchingCircuitBreakerTest extends HealCircuitBreakerTest {
     assertThat(cb.successes()).isEqualTo(38);
   }
 
+  /**
+   * A window full of fast successes: further fast successes change nothing resilience4j reports,
+   * so they are not even added to a stripe; a failure ends that, and the metrics stay exactly
+   * resilience4j's throughout.
+   */
+  @Test
+  void aCleanWindowTakesNoRecordingAndStaysExactlyResilience4js() {
+    CircuitBreakerConfig cfg = config(b -> b.slidingWindowSize(40).minimumNumberOfCalls(20)
+        .failureRateThreshold(50));
+    HealCircuitBreaker cb = front(cfg);
+    CircuitBreaker plain = CircuitBreaker.of("plain", cfg);
+    for (int round = 0; round < 3; round++) {
+      for (int i = 0; i < 200; i++) {
+        cb.onResult(1, TimeUnit.MILLISECONDS, "ok");
+        plain.onResult(1, TimeUnit.MILLISECONDS, "ok");
+      }
+      long pending = cb.batcher().pending();
+      for (int i = 0; i < 50; i++) {
+        cb.onResult(1, TimeUnit.MILLISECONDS, "ok");
+        plain.onResult(1, TimeUnit.MILLISECONDS, "ok");
+      }
+      assertThat(cb.batcher().pending()).as("clean: nothing added, round %d", round).isEqualTo(pending);
+      cb.onError(1, TimeUnit.MILLISECONDS, DOWN);
+      plain.onError(1, TimeUnit.MILLISECONDS, DOWN);
+      for (int i = 0; i < 10; i++) {
+        cb.onResult(1, TimeUnit.MILLISECONDS, "ok");
+        plain.onResult(1, TimeUnit.MILLISECONDS, "ok");
+      }
+      assertThat(cb.getMetrics().getNumberOfFailedCalls()).isEqualTo(plain.getMetrics().getNumberOfFailedCalls());
+      assertThat(cb.getMetrics().getNumberOfSuccessfulCalls())
+          .isEqualTo(plain.getMetrics().getNumberOfSuccessfulCalls());
+      assertThat(cb.getMetrics().getFailureRate()).isEqualTo(plain.getMetrics().getFailureRate());
+    }
+    assertThat(cb.successes()).isEqualTo(3 * 260);
+  }
+
   /** Slow successes and failures are never batched and are judged after the pending ones. */
   @Test
   void aSlowSuccessIsRecordedAtOnceAfterThePendingOnes() {
@@ -115,6 +151,8 @@ class BatchingCircuitBreakerTest extends HealCircuitBreakerTest {
   void twoThreadsStartingOnOneStripeMoveApart() throws Exception {
     HealCircuitBreaker cb = warm(20);
     int[] stripes = new int[2];
+    java.util.concurrent.atomic.AtomicLong made = new java.util.concurrent.atomic.AtomicLong();
+    java.util.concurrent.atomic.AtomicLong failed = new java.util.concurrent.atomic.AtomicLong();
     AtomicBoolean apart = new AtomicBoolean();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     CyclicBarrier start = new CyclicBarrier(2);
@@ -130,6 +168,10 @@ class BatchingCircuitBreakerTest extends HealCircuitBreakerTest {
             for (int i = 0; i < 10_000; i++) {
               cb.onResult(1, TimeUnit.MILLISECONDS, "ok");
             }
+            // a failure keeps the window from staying clean (clean: successes are not even added)
+            cb.onError(1, TimeUnit.MILLISECONDS, DOWN);
+            made.addAndGet(10_000);
+            failed.incrementAndGet();
             stripes[me] = Batching.currentStripe();
             if (cb.batcher().moves.sum() > 0 && stripes[0] != stripes[1]) {
               apart.set(true);
@@ -149,8 +191,9 @@ class BatchingCircuitBreakerTest extends HealCircuitBreakerTest {
     assertThat(cb.batcher().moves.sum()).as("a CAS failure moved a thread").isPositive();
     assertThat(apart.get()).as("the two threads ended on different stripes").isTrue();
     assertThat(cb.getMetrics().getNumberOfBufferedCalls()).isEqualTo(1000);
-    assertThat(cb.successes()).isEqualTo(cb.delegate().getMetrics().getNumberOfSuccessfulCalls()
-        + (cb.successes() - 1000)); // exact: the window is full, heal counted every call
+    assertThat(cb.successes()).as("heal counted every success").isEqualTo(28 + made.get());
+    assertThat(cb.failures()).isEqualTo(failed.get());
+    assertThat(cb.getState()).isEqualTo(State.CLOSED);
   }
 
   /**
