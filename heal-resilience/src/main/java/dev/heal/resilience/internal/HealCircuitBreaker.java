@@ -23,8 +23,10 @@ import java.util.concurrent.atomic.LongAdder;
  * contention, but not exact: a failure could be judged on a window missing successes that had
  * finished before it, successes completing after the breaker opened were dropped, and batches
  * handed over under heal's lock could run resilience4j's transition (and its event consumers) while
- * heal held that lock. The front was simplified to a pure delegate; docs/resilience.md and
- * docs/benchmarks.md (run 7) give the measured cost.
+ * heal held that lock. The default front ({@link #wrap}) is a pure delegate; docs/resilience.md and
+ * docs/benchmarks.md (run 7) give the measured cost. Batching is back as an opt-in ({@link
+ * #wrapBatching}, protocol and relaxation on {@link Batching}) that holds no heal lock around
+ * resilience4j and is exact in sequential schedules, but not linearizable.
  *
  * <p>What the front relies on from resilience4j is only its public {@link CircuitBreaker}
  * interface. {@code ResilienceContractTest} pins the resilience4j behaviour heal's meters and
