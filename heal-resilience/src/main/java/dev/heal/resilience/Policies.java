@@ -22,6 +22,8 @@ final class Policies {
   final Map<String, RetryBudgetConfig> retryBudgets = new LinkedHashMap<>();
   final Map<String, AdaptiveLimitConfig> adaptiveLimits = new LinkedHashMap<>();
   final Map<String, DependencyScope> scopes = new LinkedHashMap<>();
+  /** Circuit breakers fronted with the opt-in success batching (true) or exactly (absent/false). */
+  final Map<String, Boolean> batchSuccesses = new LinkedHashMap<>();
 
   /** Adds every setting of {@code other}, replacing same-named ones. */
   void putAll(Policies other) {
@@ -33,5 +35,6 @@ final class Policies {
     retryBudgets.putAll(other.retryBudgets);
     adaptiveLimits.putAll(other.adaptiveLimits);
     scopes.putAll(other.scopes);
+    batchSuccesses.putAll(other.batchSuccesses);
   }
 }

@@ -100,9 +100,16 @@ public final class Resilience {
     this.rateLimiters = RateLimiterRegistry.ofDefaults();
     this.timeLimiters = TimeLimiterRegistry.ofDefaults();
     Map<String, CircuitBreakerObserver> obs = new LinkedHashMap<>();
+    for (String n : b.policies.batchSuccesses.keySet()) {
+      if (!b.policies.circuitBreakers.containsKey(n)) {
+        throw new IllegalArgumentException("batchSuccesses(\"" + n + "\") names no circuit breaker;"
+            + " declare it first (declared: " + b.policies.circuitBreakers.keySet() + ")");
+      }
+    }
     b.policies.circuitBreakers.forEach((name, cfg) -> {
-      HealCircuitBreaker cb =
-          HealCircuitBreaker.wrap(circuitBreakers.circuitBreaker(name, bridge(cfg, clock)));
+      CircuitBreaker r4j = circuitBreakers.circuitBreaker(name, bridge(cfg, clock));
+      HealCircuitBreaker cb = b.policies.batchSuccesses.getOrDefault(name, false)
+          ? HealCircuitBreaker.wrapBatching(r4j) : HealCircuitBreaker.wrap(r4j);
       circuitBreakers.replace(name, cb);
       obs.put(name, new CircuitBreakerObserver(cb, sink, clock));
     });
@@ -386,6 +393,20 @@ public final class Resilience {
     /** A circuit breaker starting from {@link #defaultCircuitBreakerConfig()}. */
     public Builder circuitBreaker(String name, UnaryOperator<CircuitBreakerConfig.Builder> config) {
       return circuitBreaker(name, config.apply(defaultCircuitBreakerConfig()).build());
+    }
+
+    /**
+     * Opts the named circuit breaker into heal's success batching (off by default): fast
+     * successes of a warm CLOSED count window are recorded in batches, off resilience4j's window
+     * lock, which is faster under contention but not linearizable (a failure may, rarely, be
+     * judged before successes another thread is still handing over). What it gives up and what
+     * it costs: docs/resilience.md, "Opt-in: batching successes". Same as the key {@code
+     * heal.resilience.circuitbreaker.instances.<name>.batch-successes}. The breaker must be
+     * declared; a breaker with a custom {@code transitionOnResult} is refused when built.
+     */
+    public Builder batchSuccesses(String name, boolean batch) {
+      policies.batchSuccesses.put(name(name), batch);
+      return this;
     }
 
     public Builder circuitBreaker(String name) {

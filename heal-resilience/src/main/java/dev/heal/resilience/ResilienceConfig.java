@@ -54,6 +54,7 @@ import tools.jackson.databind.node.ObjectNode;
  *   retrybudget.instances.payments: { ratio: 0.2, minRetriesPerSecond: 10, ttl: 10s }
  *   adaptivelimit.instances.payments: { minLimit: 5, maxLimit: 100 }
  *   circuitbreaker.instances.payments.slidingWindowSynchronizationStrategy: LOCK_FREE
+ *   circuitbreaker.instances.payments.batch-successes: true
  *   dependencyScope.payments: SHARED
  * </pre>
  *
@@ -479,7 +480,7 @@ public final class ResilienceConfig {
 
   /** heal's own per-instance keys, under {@code heal.resilience.<kind>.instances.<name>.}. */
   static final Map<String, Set<String>> HEAL_KNOWN = Map.of(
-      "circuitbreaker", Set.of("slidingWindowSynchronizationStrategy"),
+      "circuitbreaker", Set.of("slidingWindowSynchronizationStrategy", "batchSuccesses"),
       "retrybudget", Set.of("ratio", "minRetriesPerSecond", "ttl", "buckets"),
       "adaptivelimit", Set.of("initialLimit", "minLimit", "maxLimit", "smoothing",
           "rttTolerance", "windowSize", "baselineWindows", "probeInterval", "normalShare",
@@ -527,7 +528,10 @@ public final class ResilienceConfig {
     return prev[b.length()];
   }
 
-  /** heal's window strategy on top of a breaker declared in the resilience4j section. */
+  /**
+   * heal's window strategy and success batching on top of a breaker declared in the resilience4j
+   * section.
+   */
   private static void healCircuitBreaker(Policies policies, String name, Map<String, String[]> props) {
     props.forEach((p, kv) -> checkKnown("circuitbreaker", p, kv[0]));
     CircuitBreakerConfig declared = policies.circuitBreakers.get(name);
@@ -536,10 +540,16 @@ public final class ResilienceConfig {
           + " is declared; declare the breaker there first");
     }
     String[] kv = props.get("slidingWindowSynchronizationStrategy");
-    policies.circuitBreakers.put(name, CircuitBreakerConfig.from(declared)
-        .slidingWindowSynchronizationStrategy(enumValue(
-            CircuitBreakerConfig.SlidingWindowSynchronizationStrategy.class, kv[0], kv[1]))
-        .build());
+    if (kv != null) {
+      policies.circuitBreakers.put(name, CircuitBreakerConfig.from(declared)
+          .slidingWindowSynchronizationStrategy(enumValue(
+              CircuitBreakerConfig.SlidingWindowSynchronizationStrategy.class, kv[0], kv[1]))
+          .build());
+    }
+    String[] batch = props.get("batchSuccesses");
+    if (batch != null) {
+      policies.batchSuccesses.put(name, bool(batch[0], batch[1]));
+    }
   }
 
   private static RetryBudgetConfig retryBudget(Map<String, String[]> props) {

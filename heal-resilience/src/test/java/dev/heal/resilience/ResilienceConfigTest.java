@@ -95,6 +95,35 @@ class ResilienceConfigTest {
         .isSameAs(r.circuitBreaker("ledger").orElseThrow());
   }
 
+  /** The opt-in success batching: off by default, on per breaker by key or builder switch. */
+  @Test
+  void batchSuccessesIsAnOptInPerBreakerByKeyOrBuilder() {
+    ResilienceConfig c = ResilienceConfig.fromYaml("""
+        resilience4j.circuitbreaker.instances:
+          payments: { sliding-window-size: 20 }
+          ledger: { sliding-window-size: 20 }
+        heal.resilience.circuitbreaker.instances.payments.batch-successes: true
+        """);
+    Resilience r = Resilience.builder().config(c).build();
+    assertThat(((HealCircuitBreaker) r.circuitBreaker("payments").orElseThrow()).batching()).isTrue();
+    assertThat(((HealCircuitBreaker) r.circuitBreaker("ledger").orElseThrow()).batching()).isFalse();
+    Resilience built = Resilience.builder().circuitBreaker("a").circuitBreaker("b")
+        .batchSuccesses("a", true).build();
+    assertThat(((HealCircuitBreaker) built.circuitBreaker("a").orElseThrow()).batching()).isTrue();
+    assertThat(((HealCircuitBreaker) built.circuitBreaker("b").orElseThrow()).batching()).isFalse();
+    assertThatThrownBy(() -> Resilience.builder().circuitBreaker("a").batchSuccesses("z", true).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("\"z\"")
+        .hasMessageContaining("names no circuit breaker");
+    assertThatThrownBy(() -> ResilienceConfig.fromYaml("""
+        resilience4j.circuitbreaker.instances.payments.sliding-window-size: 20
+        heal.resilience.circuitbreaker.instances.payments.batch-successes: sometimes
+        """)).hasMessageContaining("payments.batchSuccesses").hasMessageContaining("true or false");
+    assertThatThrownBy(() -> ResilienceConfig.fromYaml("""
+        resilience4j.circuitbreaker.instances.payments.sliding-window-size: 20
+        heal.resilience.circuitbreaker.instances.payments.batchSucesses: true
+        """)).hasMessageContaining("did you mean 'batchSuccesses'");
+  }
+
   @Test
   void aRetryDeclaredInTheFileStartsFromResilience4jsDefaultsAndOneOnTheBuilderFromHeals() {
     ResilienceConfig c = ResilienceConfig.fromYaml(

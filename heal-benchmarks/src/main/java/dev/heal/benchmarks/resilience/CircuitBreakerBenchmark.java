@@ -91,6 +91,30 @@ public class CircuitBreakerBenchmark {
     String call();
   }
 
+  /** The same service on a breaker with heal's opt-in success batching. */
+  public interface BatchedService {
+    @io.github.resilience4j.circuitbreaker.annotation.CircuitBreaker(name = "proxiedBatched")
+    String call();
+  }
+
+  /** Batching, its breaker reset every 100 calls (never past minimumNumberOfCalls). */
+  public interface BatchedColdService {
+    @io.github.resilience4j.circuitbreaker.annotation.CircuitBreaker(name = "proxiedBatchedCold")
+    String call();
+  }
+
+  /** Batching, every 100th call failing. */
+  public interface BatchedFailingService {
+    @io.github.resilience4j.circuitbreaker.annotation.CircuitBreaker(name = "proxiedBatchedFailing")
+    String call(Calls calls);
+  }
+
+  /** Batching, the calling threads sent back to stripe 0 every 1,000 calls. */
+  public interface BatchedCollisionService {
+    @io.github.resilience4j.circuitbreaker.annotation.CircuitBreaker(name = "proxiedBatchedCollision")
+    String call();
+  }
+
   /** A service whose every 100th call fails, behind heal's proxy. */
   public interface FailingService {
     @io.github.resilience4j.circuitbreaker.annotation.CircuitBreaker(name = "proxiedFailing")
@@ -161,6 +185,14 @@ public class CircuitBreakerBenchmark {
   private FailsafeExecutor<String> failsafe;
   private dev.failsafe.CircuitBreaker<String> failsafeBreaker;
   private HealthRegistry health;
+  private BatchedService healProxyBatched;
+  private Supplier<String> healDecoratorBatched;
+  private BatchedColdService healProxyBatchedCold;
+  private CircuitBreaker healBatchedCold;
+  private BatchedFailingService healProxyBatchedFailing;
+  private BatchedCollisionService healProxyBatchedCollision;
+  private static final String[] BATCHED = {"proxiedBatched", "decoratedBatched",
+      "proxiedBatchedCold", "proxiedBatchedFailing", "proxiedBatchedCollision"};
 
   @Setup(Level.Trial)
   public void setUp() {
@@ -192,7 +224,23 @@ public class CircuitBreakerBenchmark {
         .circuitBreaker("proxiedCold")
         .circuitBreaker("proxiedLockFree", b -> b.slidingWindowSynchronizationStrategy(
             CircuitBreakerConfig.SlidingWindowSynchronizationStrategy.LOCK_FREE))
+        .circuitBreaker("proxiedBatched").batchSuccesses("proxiedBatched", true)
+        .circuitBreaker("decoratedBatched").batchSuccesses("decoratedBatched", true)
+        .circuitBreaker("proxiedBatchedCold").batchSuccesses("proxiedBatchedCold", true)
+        .circuitBreaker("proxiedBatchedFailing").batchSuccesses("proxiedBatchedFailing", true)
+        .circuitBreaker("proxiedBatchedCollision").batchSuccesses("proxiedBatchedCollision", true)
         .build();
+    healProxyBatched = resilience.proxy(BatchedService.class, () -> "ok");
+    healDecoratorBatched = resilience.decorate(call).withCircuitBreaker("decoratedBatched").build();
+    healProxyBatchedCold = resilience.proxy(BatchedColdService.class, () -> "ok");
+    healBatchedCold = resilience.circuitBreaker("proxiedBatchedCold").orElseThrow();
+    healProxyBatchedFailing = resilience.proxy(BatchedFailingService.class, Calls::next);
+    healProxyBatchedCollision = resilience.proxy(BatchedCollisionService.class, () -> "ok");
+    for (String name : BATCHED) {
+      if (!((HealCircuitBreaker) resilience.circuitBreaker(name).orElseThrow()).batching()) {
+        throw new IllegalStateException("breaker '" + name + "' does not batch");
+      }
+    }
     healProxyLockFree = resilience.proxy(LockFreeService.class, new LockFreeImpl());
     healProxy = resilience.proxy(Service.class, new Impl());
     healDecorator = resilience.decorate(call).withCircuitBreaker("decorated").build();
@@ -223,7 +271,8 @@ public class CircuitBreakerBenchmark {
     }
     long counted = 0;
     for (String name : new String[] {"proxied", "decorated", "failing", "proxiedFailing",
-        "proxiedCold", "proxiedLockFree"}) {
+        "proxiedCold", "proxiedLockFree", "proxiedBatched", "decoratedBatched", "proxiedBatchedCold",
+        "proxiedBatchedFailing", "proxiedBatchedCollision"}) {
       HealCircuitBreaker cb = (HealCircuitBreaker) resilience.circuitBreaker(name).orElseThrow();
       requireClosed(cb);
       counted += cb.successes() + cb.failures() + cb.rejections();
@@ -338,6 +387,52 @@ public class CircuitBreakerBenchmark {
       healCold.reset();
     }
     return healProxyCold.call();
+  }
+
+  /** heal's proxy with the opt-in success batching (a warm window after the first 100 calls). */
+  @Benchmark
+  public String healProxyBatched(Calls calls) {
+    calls.made++;
+    return healProxyBatched.call();
+  }
+
+  /** heal's decorator with the opt-in success batching. */
+  @Benchmark
+  public String healDecoratorBatched(Calls calls) {
+    calls.made++;
+    return healDecoratorBatched.get();
+  }
+
+  /** Batching, reset every 100 calls: always cold, so every call goes straight to resilience4j. */
+  @Benchmark
+  public String healProxyBatchedColdWindow(Calls calls) {
+    if (++calls.made % 100 == 0) {
+      healBatchedCold.reset();
+    }
+    return healProxyBatchedCold.call();
+  }
+
+  /** Batching, every 100th call failing (each failure drains the stripes first). */
+  @Benchmark
+  public String healProxyBatchedOnePercentFailures(Calls calls) {
+    calls.made++;
+    try {
+      return healProxyBatchedFailing.call(calls);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Batching, every thread sent back to stripe 0 every 1,000 calls, so the threads keep
+   * colliding and must move apart again by CAS failures.
+   */
+  @Benchmark
+  public String healProxyBatchedStripeCollision(Calls calls) {
+    if (++calls.made % 1000 == 0) {
+      HealCircuitBreaker.startOnStripeZero();
+    }
+    return healProxyBatchedCollision.call();
   }
 
   private static String guarded(CircuitBreaker cb, Calls calls) {

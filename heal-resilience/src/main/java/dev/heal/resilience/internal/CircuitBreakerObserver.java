@@ -19,12 +19,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reports the state changes of one circuit breaker that its front ({@link HealCircuitBreaker})
- * notices by comparing resilience4j's state after every call, explicit transition and poll, not
- * through resilience4j's event publisher: a subscriber there would make resilience4j build an
- * event object on every recorded call. Each change becomes a {@link Signal}, an OpenTelemetry span
- * event, a log line and a call of the listeners. What this misses is said on {@link
- * HealCircuitBreaker}: a transition resilience4j makes on its own is reported at the next call or
- * poll, and changes other threads make between two checks are reported as the one change seen.
+ * notices by comparing resilience4j's period (state and metrics identity) after every call,
+ * explicit transition and poll, not through resilience4j's event publisher: a subscriber there
+ * would make resilience4j build an event object on every recorded call. Each change becomes a
+ * {@link Signal}, an OpenTelemetry span event, a log line and a call of the listeners. What this
+ * misses is said on {@link HealCircuitBreaker}: a transition resilience4j makes on its own is
+ * reported at the next call or poll, and with more than two concurrent callers repeated cycles
+ * completed between two checks collapse into the shortest path.
  *
  * <p>Thread-safe, and no lock is held while signals and listeners run. The front queues a change
  * on the thread that noticed it; the observer delivers the queue on one

@@ -48,6 +48,8 @@ public final class ResilienceReference implements ReferenceCatalog {
             .field("meterRegistry", "")
             .set("resilience4jCircuitBreakerMeters", false, "")
             .field("episodeQuietPeriod", "")
+            .set("batchSuccesses", false, "")
+            .fileKey("heal.resilience.circuitbreaker.instances.<name>.batchSuccesses")
             .set("circuitBreaker", "heal's defaults (`Resilience.defaultCircuitBreakerConfig()`); "
                 + "declared in a file: resilience4j's, see the file keys", "").fileKey(CB + "*")
             .set("retry", "heal's defaults (`Resilience.defaultRetryConfig()`); declared in a file: "
@@ -202,6 +204,12 @@ public final class ResilienceReference implements ReferenceCatalog {
         cbb, "slidingWindowSynchronizationStrategy", cb.getSlidingWindowSynchronizationStrategy(), "",
         "`SYNCHRONIZED` or `LOCK_FREE` window of a breaker declared under resilience4j.circuitbreaker "
             + "(not a resilience4j-spring-boot3 key)"));
+
+    k.add(new FileKey("heal.resilience.circuitbreaker.instances.<name>.batchSuccesses",
+        Resilience.Builder.class, "batchSuccesses", false, "",
+        "`true`: heal's opt-in success batching for a breaker declared under "
+            + "resilience4j.circuitbreaker (faster under contention, not linearizable; "
+            + "docs/resilience.md); kebab-case `batch-successes` too (not a resilience4j-spring-boot3 key)"));
 
     Class<?> res = Resilience.Builder.class;
     k.add(FileKey.of("heal.resilience.dependencyScope.<name>", res, "dependencyScope",

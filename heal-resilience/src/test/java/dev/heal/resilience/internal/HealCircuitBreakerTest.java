@@ -40,7 +40,7 @@ class HealCircuitBreakerTest {
 
   private final ManualClock clock = new ManualClock();
 
-  private CircuitBreakerConfig config(UnaryOperator<CircuitBreakerConfig.Builder> custom) {
+  CircuitBreakerConfig config(UnaryOperator<CircuitBreakerConfig.Builder> custom) {
     return custom.apply(CircuitBreakerConfig.custom()
             .slowCallDurationThreshold(Duration.ofSeconds(2))
             .slowCallRateThreshold(80)
@@ -49,7 +49,8 @@ class HealCircuitBreakerTest {
         .build();
   }
 
-  private HealCircuitBreaker front(CircuitBreakerConfig cfg) {
+  /** The front under test; {@code BatchingCircuitBreakerTest} runs every test here on the opt-in. */
+  HealCircuitBreaker front(CircuitBreakerConfig cfg) {
     return HealCircuitBreaker.wrap(CircuitBreaker.of("fronted", cfg));
   }
 
@@ -377,6 +378,278 @@ class HealCircuitBreakerTest {
     assertThat(cb.successes()).isEqualTo(4 * calls - failures);
     assertThat(cb.failures()).isEqualTo(failures);
     assertThat(cb.getState()).isEqualTo(State.CLOSED);
+  }
+
+  // ------------------------------------------------------------------ transitions are not missed
+
+  /**
+   * What a flap test drives: calls through some transition reporter, the delegate's event
+   * publisher (to steer threads with latches), and the changes the reporter reported.
+   */
+  private interface Reporter {
+    CircuitBreaker calls();
+
+    CircuitBreaker delegate();
+
+    List<String> reported();
+  }
+
+  /** heal's front, reporting through its watcher. */
+  private Reporter frontReporter(CircuitBreakerConfig cfg) {
+    HealCircuitBreaker cb = front(cfg);
+    List<String> reported = java.util.Collections.synchronizedList(new ArrayList<>());
+    cb.watch(new HealCircuitBreaker.Watcher() {
+      @Override
+      public void queue(State from, State to) {
+        reported.add(from + ">" + to);
+      }
+
+      @Override
+      public void deliver() {}
+    });
+    return new Reporter() {
+      public CircuitBreaker calls() {
+        return cb;
+      }
+
+      public CircuitBreaker delegate() {
+        return cb.delegate();
+      }
+
+      public List<String> reported() {
+        return reported;
+      }
+    };
+  }
+
+  /**
+   * The front as it was before issue 13's item 6, in miniature: after every call it compares
+   * resilience4j's state enum with the last one reported. The flap tests must reject it.
+   */
+  private Reporter enumOnlyReporter(CircuitBreakerConfig cfg) {
+    CircuitBreaker plain = CircuitBreaker.of("fronted", cfg);
+    List<String> reported = java.util.Collections.synchronizedList(new ArrayList<>());
+    AtomicReference<State> last = new AtomicReference<>(plain.getState());
+    Runnable check = () -> {
+      synchronized (last) {
+        State now = plain.getState();
+        if (now != last.get()) {
+          reported.add(last.get() + ">" + now);
+          last.set(now);
+        }
+      }
+    };
+    CircuitBreaker checking = (CircuitBreaker) java.lang.reflect.Proxy.newProxyInstance(
+        CircuitBreaker.class.getClassLoader(), new Class<?>[] {CircuitBreaker.class},
+        (proxy, method, args) -> {
+          try {
+            return method.invoke(plain, args);
+          } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+          } finally {
+            check.run();
+          }
+        });
+    return new Reporter() {
+      public CircuitBreaker calls() {
+        return checking;
+      }
+
+      public CircuitBreaker delegate() {
+        return plain;
+      }
+
+      public List<String> reported() {
+        return reported;
+      }
+    };
+  }
+
+  /**
+   * Runs {@code steps} on one new thread each; every step makes one transition, and the thread is
+   * held inside resilience4j's transition (in a consumer subscribed on the delegate, so after the
+   * state changed and before the reporter can check) until every step has made its transition.
+   * Before each step the clock advances past the OPEN wait. Returns resilience4j's own transitions.
+   */
+  private List<String> holdEveryTransitionUntilAllAreMade(Reporter r, List<Consumer<CircuitBreaker>> steps)
+      throws Exception {
+    List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
+    java.util.concurrent.Semaphore transitioned = new java.util.concurrent.Semaphore(0);
+    CountDownLatch release = new CountDownLatch(1);
+    r.delegate().getEventPublisher().onStateTransition(e -> {
+      events.add(e.getStateTransition().getFromState() + ">" + e.getStateTransition().getToState());
+      transitioned.release();
+      await(release);
+    });
+    List<Thread> threads = new ArrayList<>();
+    AtomicReference<Throwable> error = new AtomicReference<>();
+    for (Consumer<CircuitBreaker> step : steps) {
+      clock.advance(Duration.ofSeconds(6));
+      Thread t = new Thread(() -> {
+        try {
+          step.accept(r.calls());
+        } catch (Throwable e) {
+          error.compareAndSet(null, e);
+        }
+      });
+      t.setDaemon(true);
+      threads.add(t);
+      t.start();
+      assertThat(transitioned.tryAcquire(10, TimeUnit.SECONDS)).as("step %d made its transition (events %s, state %s)", threads.size(), events, r.delegate()).isTrue();
+    }
+    release.countDown();
+    for (Thread t : threads) {
+      t.join(TimeUnit.SECONDS.toMillis(10));
+      assertThat(t.isAlive()).isFalse();
+    }
+    assertThat(error.get()).isNull();
+    return events;
+  }
+
+  private CircuitBreakerConfig flapConfig() {
+    return config(b -> b.slidingWindowSize(1).minimumNumberOfCalls(1).failureRateThreshold(50)
+        .permittedNumberOfCallsInHalfOpenState(1).waitDurationInOpenState(Duration.ofSeconds(5)));
+  }
+
+  private static final Consumer<CircuitBreaker> FAILS = cb -> fail(cb, 1);
+  private static final Consumer<CircuitBreaker> SUCCEEDS = cb -> succeed(cb, 1);
+  /** Asks for a permission after the wait: OPEN -> HALF_OPEN (refused if reopened meanwhile). */
+  private static final Consumer<CircuitBreaker> ASKS = CircuitBreaker::tryAcquirePermission;
+
+  /**
+   * Issue 13, item 6: OPEN -> HALF_OPEN -> OPEN completed by two callers before either checks (one
+   * is let in after the wait, the other's failure reopens the breaker). Both end in OPEN, so
+   * comparing states reports nothing; heal's front sees OPEN's metrics change and reports the
+   * flap exactly as resilience4j's own events do.
+   */
+  @Test
+  void aFlapCompletedByTwoCallersBetweenTwoChecksIsReported() throws Exception {
+    for (boolean front : new boolean[] {true, false}) {
+      Reporter r = front ? frontReporter(flapConfig()) : enumOnlyReporter(flapConfig());
+      fail(r.calls(), 1);
+      assertThat(r.reported()).containsExactly("CLOSED>OPEN");
+      List<String> events = holdEveryTransitionUntilAllAreMade(r, List.of(ASKS, FAILS));
+      assertThat(events).containsExactly("OPEN>HALF_OPEN", "HALF_OPEN>OPEN");
+      List<String> expected = List.of("CLOSED>OPEN", "OPEN>HALF_OPEN", "HALF_OPEN>OPEN");
+      if (front) {
+        assertThat(r.reported()).isEqualTo(expected);
+      } else { // the old comparison is caught: it reports no flap at all
+        assertThat(r.reported()).isNotEqualTo(expected).containsExactly("CLOSED>OPEN");
+      }
+    }
+  }
+
+  /**
+   * Three callers: CLOSED -> OPEN -> HALF_OPEN -> CLOSED before any checks. The state is CLOSED
+   * again, but with fresh metrics: heal reports all three transitions.
+   */
+  @Test
+  void aRoundTripCompletedByThreeCallersBetweenTwoChecksIsReported() throws Exception {
+    for (boolean front : new boolean[] {true, false}) {
+      Reporter r = front ? frontReporter(flapConfig()) : enumOnlyReporter(flapConfig());
+      List<String> events = holdEveryTransitionUntilAllAreMade(r, List.of(FAILS, ASKS, SUCCEEDS));
+      assertThat(events).containsExactly("CLOSED>OPEN", "OPEN>HALF_OPEN", "HALF_OPEN>CLOSED");
+      if (front) {
+        assertThat(r.reported()).isEqualTo(events);
+      } else {
+        assertThat(r.reported()).isEmpty();
+      }
+    }
+  }
+
+  /**
+   * The documented bound: at most one period change per caller can be pending between two
+   * checks, and the front reports the shortest path that explains the periods it saw. Four
+   * callers taking the breaker CLOSED -> OPEN -> HALF_OPEN -> CLOSED -> OPEN before any checks
+   * leave it OPEN with metrics that are not the first CLOSED period's: reported as the
+   * three-step CLOSED -> OPEN -> HALF_OPEN -> OPEN, which is one period fewer.
+   */
+  @Test
+  void fourTransitionsByFourCallersBetweenTwoChecksCollapseIntoTheShortestPath() throws Exception {
+    Reporter r = frontReporter(flapConfig());
+    List<String> events = holdEveryTransitionUntilAllAreMade(r, List.of(FAILS, ASKS, SUCCEEDS, FAILS));
+    assertThat(events).containsExactly("CLOSED>OPEN", "OPEN>HALF_OPEN", "HALF_OPEN>CLOSED", "CLOSED>OPEN");
+    assertThat(r.reported()).containsExactly("CLOSED>OPEN", "OPEN>HALF_OPEN", "HALF_OPEN>OPEN");
+  }
+
+  /**
+   * Two real callers making resilience4j flap as fast as it can (a one-call window, one trial,
+   * a 1 ms wait on the real clock): every transition resilience4j publishes is reported, none
+   * twice. Compared per kind, since two threads publish resilience4j's events in either order.
+   */
+  @Test
+  void twoCallersFlappingTheBreakerHaveEveryTransitionReported() throws Exception {
+    HealCircuitBreaker cb = HealCircuitBreaker.wrap(CircuitBreaker.of("flapping",
+        CircuitBreakerConfig.custom().slidingWindowSize(2).minimumNumberOfCalls(2)
+            .failureRateThreshold(50).permittedNumberOfCallsInHalfOpenState(1)
+            .waitDurationInOpenState(Duration.ofMillis(1)).build()));
+    java.util.Map<String, Integer> reported = new java.util.concurrent.ConcurrentHashMap<>();
+    java.util.Map<String, Integer> published = new java.util.concurrent.ConcurrentHashMap<>();
+    cb.watch(new HealCircuitBreaker.Watcher() {
+      @Override
+      public void queue(State from, State to) {
+        reported.merge(from + ">" + to, 1, Integer::sum);
+      }
+
+      @Override
+      public void deliver() {}
+    });
+    cb.delegate().getEventPublisher().onStateTransition(e -> published.merge(
+        e.getStateTransition().getFromState() + ">" + e.getStateTransition().getToState(), 1,
+        Integer::sum));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    Runnable caller = () -> {
+      java.util.SplittableRandom random = new java.util.SplittableRandom();
+      while (published.getOrDefault("OPEN>HALF_OPEN", 0) < 300 && System.nanoTime() < deadline) {
+        if (cb.tryAcquirePermission()) {
+          if (random.nextInt(3) == 0) {
+            fail(cb, 1);
+          } else {
+            succeed(cb, 1);
+          }
+        }
+      }
+    };
+    runConcurrently(caller, caller);
+    cb.getState(); // nothing pending: both callers have checked after their last operation
+    assertThat(published.getOrDefault("OPEN>HALF_OPEN", 0)).as("the breaker flapped").isGreaterThanOrEqualTo(300);
+    assertThat(reported).isEqualTo(published);
+  }
+
+  /** The reconstruction table, for each pair of periods resilience4j's own transitions allow. */
+  @Test
+  void theMissedPathIsTheShortestOneThePeriodsAllow() {
+    Metrics m1 = CircuitBreaker.ofDefaults("m1").getMetrics();
+    Metrics m2 = CircuitBreaker.ofDefaults("m2").getMetrics();
+    State c = State.CLOSED;
+    State o = State.OPEN;
+    State h = State.HALF_OPEN;
+    record Row(State from, boolean fresh, State to, List<State> path) {}
+    for (Row row : List.of(
+        new Row(c, false, c, List.of()),
+        new Row(c, false, o, List.of(o)),
+        new Row(c, true, h, List.of(o, h)),
+        new Row(c, true, o, List.of(o, h, o)),
+        new Row(c, true, c, List.of(o, h, c)),
+        new Row(o, false, o, List.of()),
+        new Row(o, true, h, List.of(h)),
+        new Row(o, true, o, List.of(h, o)),
+        new Row(o, true, c, List.of(h, c)),
+        new Row(h, false, o, List.of(o)),
+        new Row(h, true, c, List.of(c)),
+        new Row(h, true, o, List.of(c, o)),
+        new Row(h, true, h, List.of(o, h)),
+        new Row(c, true, State.FORCED_OPEN, List.of(State.FORCED_OPEN)),
+        new Row(State.DISABLED, true, o, List.of(o)))) {
+      assertThat(HealCircuitBreaker.path(new HealCircuitBreaker.Seen(row.from(), m1),
+          new HealCircuitBreaker.Seen(row.to(), row.fresh() ? m2 : m1), null))
+          .as("%s", row).isEqualTo(row.path());
+    }
+    assertThat(HealCircuitBreaker.path(new HealCircuitBreaker.Seen(c, m1),
+        new HealCircuitBreaker.Seen(c, m2), c)).as("explicit CLOSED -> CLOSED").isEmpty();
+    assertThat(HealCircuitBreaker.path(new HealCircuitBreaker.Seen(c, m1),
+        new HealCircuitBreaker.Seen(o, m2), h)).as("explicit HALF_OPEN, then a failure")
+        .containsExactly(h, o);
   }
 
   // ------------------------------------------------------------------ resilience4j's scenarios

@@ -50,6 +50,84 @@ class ResilienceContractTest {
     assertThat(seen).hasSize(3).last().asString().endsWith("HALF_OPEN_TO_OPEN");
   }
 
+  /**
+   * The front's state epoch: resilience4j gives every CLOSED, HALF_OPEN, DISABLED, FORCED_OPEN
+   * and METRICS_ONLY period (and every reset) a fresh {@code Metrics} object, and an OPEN period
+   * keeps the object of the period it was entered from. So (state, metrics identity) changes on
+   * every period change, and a metrics object is never used again once the periods holding it are
+   * over. {@code HealCircuitBreaker.path} reconstructs missed transitions from exactly this.
+   */
+  @Test
+  void everyPeriodButOpenGetsFreshMetricsAndOpenKeepsThePreviousOnes() {
+    CircuitBreaker cb = CircuitBreaker.of("epoch", CircuitBreakerConfig.custom()
+        .slidingWindowSize(2).minimumNumberOfCalls(2).failureRateThreshold(50)
+        .permittedNumberOfCallsInHalfOpenState(1)
+        .waitDurationInOpenState(Duration.ofMillis(1)).build());
+    CircuitBreaker.Metrics closed = cb.getMetrics();
+    cb.onSuccess(0, TimeUnit.NANOSECONDS);
+    assertThat(cb.getMetrics()).as("one object for the whole CLOSED period").isSameAs(closed);
+    cb.onError(0, TimeUnit.NANOSECONDS, DOWN);
+    assertThat(cb.getState()).isEqualTo(State.OPEN);
+    assertThat(cb.getMetrics()).as("CLOSED -> OPEN keeps CLOSED's").isSameAs(closed);
+    cb.transitionToHalfOpenState();
+    CircuitBreaker.Metrics halfOpen = cb.getMetrics();
+    assertThat(halfOpen).as("HALF_OPEN gets fresh ones").isNotSameAs(closed);
+    cb.onError(0, TimeUnit.NANOSECONDS, DOWN);
+    assertThat(cb.getState()).isEqualTo(State.OPEN);
+    assertThat(cb.getMetrics()).as("HALF_OPEN -> OPEN keeps HALF_OPEN's").isSameAs(halfOpen);
+    cb.transitionToHalfOpenState();
+    CircuitBreaker.Metrics trial = cb.getMetrics();
+    cb.onSuccess(0, TimeUnit.NANOSECONDS);
+    assertThat(cb.getState()).isEqualTo(State.CLOSED);
+    CircuitBreaker.Metrics closedAgain = cb.getMetrics();
+    assertThat(closedAgain).as("HALF_OPEN -> CLOSED: fresh").isNotSameAs(trial).isNotSameAs(closed);
+    cb.transitionToClosedState();
+    assertThat(cb.getMetrics()).as("explicit CLOSED -> CLOSED: fresh").isNotSameAs(closedAgain);
+    CircuitBreaker.Metrics before = cb.getMetrics();
+    cb.transitionToOpenState();
+    assertThat(cb.getMetrics()).as("explicit -> OPEN keeps").isSameAs(before);
+    cb.transitionToOpenStateFor(Duration.ofHours(1));
+    assertThat(cb.getMetrics()).as("explicit OPEN -> OPEN keeps").isSameAs(before);
+    List<CircuitBreaker.Metrics> fresh = new ArrayList<>();
+    fresh.add(before);
+    for (Runnable t : new Runnable[] {cb::transitionToDisabledState, cb::transitionToForcedOpenState,
+        cb::transitionToMetricsOnlyState, cb::reset}) {
+      t.run();
+      assertThat(fresh).as("a fresh object after each of them").doesNotContain(cb.getMetrics());
+      fresh.add(cb.getMetrics());
+    }
+    assertThat(cb.getState()).isEqualTo(State.CLOSED);
+  }
+
+  /**
+   * Why at most one period change per operation: an outcome or a permission request makes at most
+   * one transition (the automatic OPEN -> HALF_OPEN happens inside the permission request that
+   * finds the wait over, and the request is then judged in HALF_OPEN), and reading the state or
+   * the metrics makes none.
+   */
+  @Test
+  void oneOperationMakesAtMostOneTransitionAndReadsMakeNone() {
+    CircuitBreaker cb = CircuitBreaker.of("one", CircuitBreakerConfig.custom()
+        .slidingWindowSize(1).minimumNumberOfCalls(1).failureRateThreshold(50)
+        .permittedNumberOfCallsInHalfOpenState(1)
+        .waitDurationInOpenState(Duration.ofMillis(1)).build());
+    List<String> transitions = new ArrayList<>();
+    cb.getEventPublisher().onStateTransition(e -> transitions.add(e.getStateTransition().name()));
+    cb.onError(0, TimeUnit.NANOSECONDS, DOWN);
+    assertThat(transitions).containsExactly("CLOSED_TO_OPEN");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (cb.getState() == State.OPEN && System.nanoTime() < deadline) {
+      cb.getMetrics().getFailureRate();
+      if (cb.tryAcquirePermission()) {
+        break;
+      }
+    }
+    assertThat(transitions).containsExactly("CLOSED_TO_OPEN", "OPEN_TO_HALF_OPEN");
+    assertThat(cb.getState()).isEqualTo(State.HALF_OPEN);
+    cb.onError(0, TimeUnit.NANOSECONDS, DOWN);
+    assertThat(transitions).hasSize(3).last().isEqualTo("HALF_OPEN_TO_OPEN");
+  }
+
   /** Why heal exports its own not-permitted count: resilience4j's restarts with each period. */
   @Test
   void theNotPermittedCountRestartsWhenTheBreakerLeavesOpen() {
