@@ -1,6 +1,7 @@
 package dev.heal.resilience;
 
 import dev.heal.resilience.internal.AsyncInvoker;
+import dev.heal.resilience.internal.DirectCalls;
 import dev.heal.resilience.internal.FallbackInvoker;
 import dev.heal.resilience.internal.Invoker;
 import dev.heal.resilience.internal.MethodFallback;
@@ -288,8 +289,7 @@ public final class HealProxy {
     if (!any && onlyAnnotated) {
       return null;
     }
-    MethodHandle mh = spreader(m, target, where);
-    Invoker direct = innermost != null ? innermost::call : args -> (Object) mh.invokeExact(args);
+    Invoker direct = innermost != null ? innermost::call : direct(m, target, where);
     if (async) {
       AsyncInvoker terminal = args -> {
         try {
@@ -309,6 +309,19 @@ public final class HealProxy {
     Invoker terminal = direct;
     Invoker p = any ? Pipelines.sync(r, s, terminal) : terminal;
     return p;
+  }
+
+  /**
+   * {@code (Object[] args) -> target.m(args...)}: a direct call made by {@link DirectCalls} where
+   * it can be, else the method handle of {@link #spreader}.
+   */
+  private static Invoker direct(Method m, Object target, String where) {
+    Invoker fast = DirectCalls.of(m, target);
+    if (fast != null) {
+      return fast;
+    }
+    MethodHandle mh = spreader(m, target, where);
+    return args -> (Object) mh.invokeExact(args);
   }
 
   /**
