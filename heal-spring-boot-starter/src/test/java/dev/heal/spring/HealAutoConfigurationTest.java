@@ -93,6 +93,23 @@ class HealAutoConfigurationTest {
   }
 
   @Test
+  void theApplicationsOwnClockResilienceAndLifecycleWin() {
+    dev.heal.core.time.ManualClock clock = new dev.heal.core.time.ManualClock();
+    Resilience resilience = Resilience.builder().clock(clock).build();
+    HealthRegistry registry = HealthRegistry.builder().clock(clock).build();
+    dev.heal.spring.internal.HealLifecycle lifecycle = new dev.heal.spring.internal.HealLifecycle(registry);
+    runner.withBean(dev.heal.core.time.HealClock.class, () -> clock).withBean(Resilience.class, () -> resilience)
+        .withBean(HealthRegistry.class, () -> registry)
+        .withBean(dev.heal.spring.internal.HealLifecycle.class, () -> lifecycle)
+        .run(c -> {
+          assertThat(c.getBean(dev.heal.core.time.HealClock.class)).isSameAs(clock);
+          assertThat(c.getBean(Resilience.class)).isSameAs(resilience);
+          assertThat(c.getBean(dev.heal.spring.internal.HealLifecycle.class)).isSameAs(lifecycle);
+          assertThat(c.getBeansOfType(dev.heal.spring.internal.HealLifecycle.class)).hasSize(1);
+        });
+  }
+
+  @Test
   void checkBeansAreRegisteredWithTheirPropertiesAndPlanBeansAreAdded() {
     runner.withUserConfiguration(Checks.class)
         .withPropertyValues("heal.checks.db.interval=3s", "heal.checks.db.failure-threshold=5",

@@ -115,6 +115,18 @@ public class CircuitBreakerBenchmark {
     String call();
   }
 
+  /** Every 1,000th call slow (20 µs) against a 5 µs slow-call threshold, behind heal's proxy. */
+  public interface SlowService {
+    @io.github.resilience4j.circuitbreaker.annotation.CircuitBreaker(name = "proxiedSlow")
+    String call(Calls calls);
+  }
+
+  /** The same, with the opt-in success batching. */
+  public interface BatchedSlowService {
+    @io.github.resilience4j.circuitbreaker.annotation.CircuitBreaker(name = "proxiedBatchedSlow")
+    String call(Calls calls);
+  }
+
   /** A service whose every 100th call fails, behind heal's proxy. */
   public interface FailingService {
     @io.github.resilience4j.circuitbreaker.annotation.CircuitBreaker(name = "proxiedFailing")
@@ -139,6 +151,12 @@ public class CircuitBreakerBenchmark {
   static final RuntimeException FAILURE =
       new RuntimeException("1 % of calls fail", null, false, false) { };
 
+  /** How long the slow calls of the "SlowCalls" rows take: 4× their breakers' threshold. */
+  static final long SLOW_NANOS = 20_000;
+
+  /** The slow-call threshold of the "SlowCalls" rows' breakers. */
+  static final Duration SLOW_THRESHOLD = Duration.ofNanos(5_000);
+
   /** Every thread's {@link Calls} of this fork; summed once all threads have stopped. */
   static final Queue<Calls> CALLERS = new ConcurrentLinkedQueue<>();
 
@@ -154,6 +172,17 @@ public class CircuitBreakerBenchmark {
     String next() {
       if (++n % 100 == 0) {
         throw FAILURE;
+      }
+      return "ok";
+    }
+
+    /** Every 1,000th call spins for {@link #SLOW_NANOS}; the others return at once. */
+    String slowly() {
+      if (++n % 1000 == 0) {
+        long until = System.nanoTime() + SLOW_NANOS;
+        while (System.nanoTime() < until) {
+          Thread.onSpinWait();
+        }
       }
       return "ok";
     }
@@ -191,7 +220,10 @@ public class CircuitBreakerBenchmark {
   private CircuitBreaker healBatchedCold;
   private BatchedFailingService healProxyBatchedFailing;
   private BatchedCollisionService healProxyBatchedCollision;
-  private static final String[] BATCHED = {"proxiedBatched", "decoratedBatched",
+  private CircuitBreaker r4jSlow;
+  private SlowService healProxySlow;
+  private BatchedSlowService healProxyBatchedSlow;
+  private static final String[] BATCHED = {"proxiedBatchedSlow", "proxiedBatched", "decoratedBatched",
       "proxiedBatchedCold", "proxiedBatchedFailing", "proxiedBatchedCollision"};
 
   @Setup(Level.Trial)
@@ -213,6 +245,8 @@ public class CircuitBreakerBenchmark {
 
     health = HealthRegistry.builder().build();
     r4jFailing = CircuitBreaker.ofDefaults("failing");
+    r4jSlow = CircuitBreaker.of("slow", CircuitBreakerConfig.custom()
+        .slowCallDurationThreshold(SLOW_THRESHOLD).slowCallRateThreshold(100).build());
     resilience = Resilience.builder()
         .meterRegistry(new SimpleMeterRegistry())
         .healthRegistry(health)
@@ -224,6 +258,10 @@ public class CircuitBreakerBenchmark {
         .circuitBreaker("proxiedCold")
         .circuitBreaker("proxiedLockFree", b -> b.slidingWindowSynchronizationStrategy(
             CircuitBreakerConfig.SlidingWindowSynchronizationStrategy.LOCK_FREE))
+        .circuitBreaker("proxiedSlow", b -> b.slowCallDurationThreshold(SLOW_THRESHOLD)
+            .slowCallRateThreshold(100))
+        .circuitBreaker("proxiedBatchedSlow", b -> b.slowCallDurationThreshold(SLOW_THRESHOLD)
+            .slowCallRateThreshold(100)).batchSuccesses("proxiedBatchedSlow", true)
         .circuitBreaker("proxiedBatched").batchSuccesses("proxiedBatched", true)
         .circuitBreaker("decoratedBatched").batchSuccesses("decoratedBatched", true)
         .circuitBreaker("proxiedBatchedCold").batchSuccesses("proxiedBatchedCold", true)
@@ -236,6 +274,8 @@ public class CircuitBreakerBenchmark {
     healBatchedCold = resilience.circuitBreaker("proxiedBatchedCold").orElseThrow();
     healProxyBatchedFailing = resilience.proxy(BatchedFailingService.class, Calls::next);
     healProxyBatchedCollision = resilience.proxy(BatchedCollisionService.class, () -> "ok");
+    healProxySlow = resilience.proxy(SlowService.class, Calls::slowly);
+    healProxyBatchedSlow = resilience.proxy(BatchedSlowService.class, Calls::slowly);
     for (String name : BATCHED) {
       if (!((HealCircuitBreaker) resilience.circuitBreaker(name).orElseThrow()).batching()) {
         throw new IllegalStateException("breaker '" + name + "' does not batch");
@@ -266,13 +306,16 @@ public class CircuitBreakerBenchmark {
   @TearDown(Level.Trial)
   public void tearDown() {
     health.close();
-    for (CircuitBreaker cb : new CircuitBreaker[] {r4jDefault, r4jFailing, r4jCold}) {
+    for (CircuitBreaker cb : new CircuitBreaker[] {r4jDefault, r4jFailing, r4jCold, r4jSlow}) {
       requireClosed(cb);
     }
+    requireFewSlowCalls(r4jSlow);
+    requireFewSlowCalls(resilience.circuitBreaker("proxiedSlow").orElseThrow());
+    requireFewSlowCalls(resilience.circuitBreaker("proxiedBatchedSlow").orElseThrow());
     long counted = 0;
     for (String name : new String[] {"proxied", "decorated", "failing", "proxiedFailing",
         "proxiedCold", "proxiedLockFree", "proxiedBatched", "decoratedBatched", "proxiedBatchedCold",
-        "proxiedBatchedFailing", "proxiedBatchedCollision"}) {
+        "proxiedBatchedFailing", "proxiedBatchedCollision", "proxiedSlow", "proxiedBatchedSlow"}) {
       HealCircuitBreaker cb = (HealCircuitBreaker) resilience.circuitBreaker(name).orElseThrow();
       requireClosed(cb);
       counted += cb.successes() + cb.failures() + cb.rejections();
@@ -288,6 +331,19 @@ public class CircuitBreakerBenchmark {
     boolean healRow = counted > 0;
     if (healRow && counted != made) {
       throw new IllegalStateException("heal counted " + counted + " calls, " + made + " were made");
+    }
+  }
+
+  /**
+   * One call in 1,000 is slow; a window of 100 calls holding more than 10 slow ones means fast
+   * calls were timed as slow (issue 13: a cold window that slow opened breakers).
+   */
+  private static void requireFewSlowCalls(CircuitBreaker cb) {
+    int slow = cb.getMetrics().getNumberOfSlowCalls();
+    if (slow > 10) {
+      throw new IllegalStateException("breaker '" + cb.getName() + "' holds " + slow
+          + " slow calls in its window of " + cb.getMetrics().getNumberOfBufferedCalls()
+          + "; 1 in 1,000 calls is slow");
     }
   }
 
@@ -433,6 +489,27 @@ public class CircuitBreakerBenchmark {
       HealCircuitBreaker.startOnStripeZero();
     }
     return healProxyBatchedCollision.call();
+  }
+
+  /** resilience4j's breaker with a 5 µs slow-call threshold; every 1,000th call takes 20 µs. */
+  @Benchmark
+  public String r4jCircuitBreakerSlowCalls(Calls calls) {
+    calls.made++;
+    return r4jSlow.executeSupplier(calls::slowly);
+  }
+
+  /** heal's proxy, the same breaker settings and calls. */
+  @Benchmark
+  public String healProxySlowCalls(Calls calls) {
+    calls.made++;
+    return healProxySlow.call(calls);
+  }
+
+  /** heal's proxy with success batching, the same breaker settings and calls. */
+  @Benchmark
+  public String healProxyBatchedSlowCalls(Calls calls) {
+    calls.made++;
+    return healProxyBatchedSlow.call(calls);
   }
 
   private static String guarded(CircuitBreaker cb, Calls calls) {
