@@ -2,6 +2,7 @@ package dev.heal.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.heal.spring.web.TestApp;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -39,5 +40,15 @@ class DocumentedSnippetsTest {
         .map(l -> l.startsWith("  ") ? l.substring(2) : l).collect(Collectors.joining("\n")).strip();
 
     assertThat(documented).isEqualTo(tested);
+  }
+
+  @Test
+  void theResilience4jExcludeLineInTheDocIsTheOneTheTestsUse() throws Exception {
+    String doc = doc();
+    String line = "`" + TestApp.R4J_VERIFIER_EXCLUDE + "`";
+    assertThat(doc).as("docs/spring-boot.md shows the exclude line HealWebIT and IntakeWebIT use").contains(line);
+    long shown = doc.lines().filter(l -> l.contains("spring.autoconfigure.exclude=")).count();
+    long same = doc.lines().filter(l -> l.contains(line)).count();
+    assertThat(same).as("every exclude line in the doc is the tested one").isEqualTo(shown);
   }
 }
