@@ -6,6 +6,8 @@ import dev.heal.core.healer.Healer;
 import dev.heal.spring.internal.DrainBridge;
 import dev.heal.spring.internal.IndicatorChecks;
 import dev.heal.spring.internal.ProbeHealthIndicator;
+import dev.heal.spring.internal.ReactiveIndicators;
+import dev.heal.spring.internal.ReactorIndicatorChecks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -22,6 +24,7 @@ import org.springframework.boot.health.autoconfigure.actuate.endpoint.Availabili
 import org.springframework.boot.health.autoconfigure.application.AvailabilityHealthContributorAutoConfiguration;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.registry.HealthContributorRegistry;
+import org.springframework.boot.health.registry.ReactiveHealthContributorRegistry;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -50,8 +53,9 @@ public class HealActuatorAutoConfiguration {
   /** The Actuator indicators heal runs in its background (none unless configured). */
   @Bean
   @ConditionalOnMissingBean
-  public IndicatorChecks healIndicatorChecks(ListableBeanFactory beans, HealProperties properties) {
-    return new IndicatorChecks(beans, properties);
+  public IndicatorChecks healIndicatorChecks(ListableBeanFactory beans, HealProperties properties,
+      ObjectProvider<ReactiveIndicators> reactive) {
+    return new IndicatorChecks(beans, properties, reactive.getIfAvailable());
   }
 
   /** Switches Actuator's registry to heal's cached answers for the indicators heal runs. */
@@ -93,6 +97,33 @@ public class HealActuatorAutoConfiguration {
     DrainBridge bridge = new DrainBridge(registry, context, availability);
     registry.addListener(bridge);
     return bridge;
+  }
+
+  /**
+   * Reactive contributors in heal's background, only with Reactor on the class path: heal runs the
+   * chosen {@code ReactiveHealthIndicator}s (composites' leaves) on its check threads, and Actuator's
+   * reactive registry answers them from heal's cache.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "reactor.core.publisher.Mono")
+  static class Reactive {
+    @Bean
+    @ConditionalOnMissingBean
+    ReactorIndicatorChecks healReactiveIndicatorChecks(ListableBeanFactory beans, HealProperties properties) {
+      return new ReactorIndicatorChecks(beans, properties);
+    }
+
+    /** Switches Actuator's reactive registry to heal's cached answers for the reactive indicators heal runs. */
+    @Bean
+    SmartInitializingSingleton healCachedReactiveIndicators(ObjectProvider<ReactiveHealthContributorRegistry> contributors,
+        ReactorIndicatorChecks checks, HealthRegistry registry) {
+      return () -> contributors.ifAvailable(r -> {
+        for (String name : checks.taken()) {
+          r.unregisterContributor(name);
+          r.registerContributor(name, checks.cached(registry, name));
+        }
+      });
+    }
   }
 
   /** {@code /actuator/heal}. */

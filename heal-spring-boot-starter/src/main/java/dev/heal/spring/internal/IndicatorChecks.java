@@ -27,7 +27,9 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  * chosen alone ({@code db/primary} or {@code db.primary}). A leaf's settings are
  * {@code heal.checks.[db.primary]} over the composite's {@code heal.checks.db} over the defaults.
  * Remembers what it took, so the Actuator registry can be switched to cached answers for it
- * ({@link #cached}), keeping each composite's shape. Not API.
+ * ({@link #cached}), keeping each composite's shape. Reactive contributors are chosen and named the
+ * same way when Reactor is on the class path ({@link ReactiveIndicators}); an unknown name fails
+ * naming the servlet and reactive contributors that exist. Not API.
  */
 public final class IndicatorChecks implements RegistryContributor {
   private static final Logger log = LoggerFactory.getLogger(IndicatorChecks.class);
@@ -41,9 +43,18 @@ public final class IndicatorChecks implements RegistryContributor {
   /** heal check names of the leaves heal runs. */
   private final Set<String> checks = new LinkedHashSet<>();
 
+  /** The reactive contributors' side, or null when Reactor is not on the class path. */
+  private final ReactiveIndicators reactive;
+
   public IndicatorChecks(ListableBeanFactory beans, HealProperties properties) {
+    this(beans, properties, null);
+  }
+
+  /** With {@code reactive} (may be null) for the {@code ReactiveHealthContributor}s. */
+  public IndicatorChecks(ListableBeanFactory beans, HealProperties properties, ReactiveIndicators reactive) {
     this.beans = beans;
     this.properties = properties;
+    this.reactive = reactive;
   }
 
   @Override
@@ -76,6 +87,9 @@ public final class IndicatorChecks implements RegistryContributor {
       if (checks.size() > before) {
         taken.put(name, c);
       }
+    }
+    if (reactive != null) {
+      reactive.contribute(registry, a.isBackgroundAll(), wanted, missing, known);
     }
     if (!missing.isEmpty()) {
       throw new IllegalStateException("heal.actuator.background names Actuator indicators that do not exist: "

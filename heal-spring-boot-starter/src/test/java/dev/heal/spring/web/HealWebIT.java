@@ -42,7 +42,7 @@ import org.springframework.context.ApplicationContext;
     "resilience4j.retry.instances.payments.max-attempts=3",
     "resilience4j.retry.instances.payments.wait-duration=1ms",
     // resilience4j-spring-boot3 2.4.0 refuses Spring Boot 4 in a verifier of its own; its aspects work without it.
-    "spring.autoconfigure.exclude=io.github.resilience4j.springboot3.verifier.autoconfigure.SpringBoot3VerifierAutoConfiguration"})
+    TestApp.R4J_VERIFIER_EXCLUDE})
 class HealWebIT {
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 

@@ -23,7 +23,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  */
 @SpringBootTest(classes = TestApp.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "management.server.port=0", "heal.intake.token=" + IntakeWebIT.TOKEN,
-    "spring.autoconfigure.exclude=io.github.resilience4j.springboot3.verifier.autoconfigure.SpringBoot3VerifierAutoConfiguration"})
+    TestApp.R4J_VERIFIER_EXCLUDE})
 class IntakeWebIT {
   static final String TOKEN = "an-intake-token-for-tests";
   private static final String ALERT = """

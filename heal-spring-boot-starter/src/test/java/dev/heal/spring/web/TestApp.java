@@ -31,6 +31,13 @@ import org.springframework.stereotype.Service;
 /** The application the real-HTTP tests start: one slow Actuator indicator, a composite of two, one heal check, a drain plan. */
 @SpringBootApplication
 public class TestApp {
+  /**
+   * resilience4j-spring-boot3 2.4.0 refuses Spring Boot 4 in a verifier of its own; its aspects work
+   * without it. The line docs/spring-boot.md shows ({@code DocumentedSnippetsTest} checks they are equal).
+   */
+  public static final String R4J_VERIFIER_EXCLUDE =
+      "spring.autoconfigure.exclude=io.github.resilience4j.springboot3.verifier.autoconfigure.SpringBoot3VerifierAutoConfiguration";
+
   /** What the tests switch. */
   public static final class Switches {
     public final AtomicBoolean hang = new AtomicBoolean();

@@ -1,7 +1,5 @@
 package dev.heal.examples.springorders;
 
-import com.zaxxer.hikari.HikariDataSource;
-import com.zaxxer.hikari.HikariPoolMXBean;
 import dev.heal.core.health.HealthCheck;
 import dev.heal.core.health.HealthRegistry;
 import dev.heal.core.health.HealthResult;
@@ -11,7 +9,7 @@ import dev.heal.core.healer.RecoveryPlan;
 import dev.heal.core.healer.Trigger;
 import dev.heal.resilience.ResilienceSignals;
 import java.time.Duration;
-import javax.sql.DataSource;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -47,19 +45,9 @@ public class HealConfig {
         : HealthResult.up();
   }
 
-  /** Evicts every pooled connection, so the next borrow opens a fresh one. */
   @Bean
-  Action reconnectPool(DataSource dataSource) {
-    return Action.run("reconnectPool", () -> {
-      HikariPoolMXBean pool = dataSource.unwrap(HikariDataSource.class).getHikariPoolMXBean();
-      if (pool != null) {
-        pool.softEvictConnections();
-      }
-    });
-  }
-
-  @Bean
-  RecoveryPlan databaseRecovery(Action reconnectPool) {
+  RecoveryPlan databaseRecovery(@Qualifier("reconnectPool") Action reconnectPool) {
+    // reconnectPool is PoolActions' @HealAction bean method.
     // No drain here: the database is shared, draining every replica would be an outage.
     return RecoveryPlan.when(Trigger.check("database").isDown()).named("database-recovery")
         .then(reconnectPool).attempts(3).backoff(Duration.ofMillis(500)).verifyWithin(Duration.ofSeconds(3))
