@@ -36,7 +36,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * unchanged (the same instance, unwrapped).
  *
  * <p>Made classes are cached per method, so proxying the same interface again (a new target,
- * another {@code Resilience}) makes no new class. Thread-safe.
+ * another {@code Resilience}) makes no new class. Only methods of types heal's class loader sees
+ * are cached (a refusal for a child loader's type is not, so the cache never keeps such a loader
+ * alive). Thread-safe.
  */
 public final class DirectCalls {
   /** The largest parameter count with a direct call; longer methods keep the method handle. */
@@ -109,6 +111,12 @@ public final class DirectCalls {
    * class.
    */
   public static Invoker of(Method m, Object target) {
+    if (!visible(m.getDeclaringClass())) {
+      // Not cached: a key holding a class of a child class loader (a web application's) would keep
+      // that loader alive after it is undeployed. Only types heal's loader sees are cached, and
+      // they live as long as heal's classes do.
+      return null;
+    }
     Factory f = FACTORIES.computeIfAbsent(m, DirectCalls::factory);
     if (f == REFUSED) {
       return null;
@@ -122,12 +130,17 @@ public final class DirectCalls {
     return invoker(fn);
   }
 
+  /** Whether the cache holds an entry (made or refused) for {@code m} (for tests). */
+  static boolean cached(Method m) {
+    return FACTORIES.containsKey(m);
+  }
+
   private static Factory factory(Method m) {
     int n = m.getParameterCount();
     Class<?> owner = m.getDeclaringClass();
     if (n > MAX_ARITY || !Modifier.isPublic(m.getModifiers())
         || !Modifier.isPublic(owner.getModifiers()) || Modifier.isStatic(m.getModifiers())
-        || !visible(owner) || !visible(m.getReturnType())) {
+        || !visible(m.getReturnType())) {
       return REFUSED;
     }
     Class<?>[] params = m.getParameterTypes();

@@ -220,6 +220,10 @@ class DirectCallsTest {
         (proxy, method, args) -> method.getName().equals("who") ? "isolated" : null);
     Method who = isolated.getMethod("who");
     assertThat(DirectCalls.of(who, target)).as("the made class could not resolve the type").isNull();
+    assertThat(DirectCalls.cached(who)).as("a child loader's method is not kept in the cache").isFalse();
+    Method none = find(Shapes.class, "none");
+    DirectCalls.of(none, new ShapesImpl());
+    assertThat(DirectCalls.cached(none)).as("a visible type's method is").isTrue();
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     Object proxied = HealProxy.create((Class) isolated, target,
